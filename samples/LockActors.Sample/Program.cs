@@ -1,0 +1,1 @@
+namespace LockActors.Sample; internal static class Program { private static void Main() { } }

@@ -1,0 +1,235 @@
+using Akka.Actor;
+using Akka.Event;
+using LockActors.Table;
+
+namespace LockActors;
+
+/// <summary>
+/// The lock manager actor: owns the key → owner/waiters state and handles the protocol in
+/// <c>Protocol.cs</c> one message at a time. Owners and waiters are watched, so an actor that
+/// stops has its keys released and passed on, first come first served, to the actors waiting.
+/// </summary>
+/// <remarks>
+/// <para>The actor is a thin shell around the lock table: it turns each message into a table
+/// operation and carries out the effects (replies, watches, the timeout timer). Timeouts are
+/// enforced here, on the manager's clock, so a waiter gets a grant or a time-out, never both.</para>
+/// <para>It never throws on input: a malformed request is refused with
+/// <see cref="LockRefused"/>, an unknown message is logged as a warning and ignored.</para>
+/// <para>A lost lock is never silent: when the manager is restarted or stopped, every owner is
+/// sent <see cref="LockLost"/> for each grant it held and every pending wait is answered
+/// <see cref="LockRefused"/> with <see cref="RefusalReason.ManagerRestarted"/>.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// IActorRef locks = system.ActorOf(LockManager.Props(new LockManagerSettings { Metadata = "orders-db" }), "locks");
+/// var reply = await locks.Ask&lt;object&gt;(new TryLock("user:1") { Owner = someActor });
+/// </code>
+/// </example>
+public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
+{
+    private const string ExpireTimerKey = "expire-waits";
+
+    // The scheduler is not meant for far-away deadlines: wake at least this often and re-check.
+    private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly LockTable _table;
+    private bool _stateDropped;
+
+    /// <summary>Creates the manager. Use <see cref="Props(LockManagerSettings?)"/> rather than calling this directly.</summary>
+    /// <param name="settings">The settings; validated and copied.</param>
+    public LockManager(LockManagerSettings settings)
+    {
+        _table = new LockTable(settings.Validated(), this);
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The <see cref="Akka.Actor.Props"/> of a lock manager with the given settings.</summary>
+    /// <param name="settings">Settings; null for the defaults.</param>
+    /// <returns>Props to pass to <c>ActorOf</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (the message names it and its value).</exception>
+    public static Akka.Actor.Props Props(LockManagerSettings? settings = null) =>
+        Akka.Actor.Props.Create(() => new LockManager((settings ?? new LockManagerSettings()).Validated()));
+
+    private static long Now => Environment.TickCount64;
+
+    /// <inheritdoc />
+    protected override void OnReceive(object message)
+    {
+        try
+        {
+            Handle(message);
+        }
+        catch (Exception e)
+        {
+            // Only a key whose Equals/GetHashCode/ToString throws gets here: lookups happen before
+            // any change, so the state is intact. Refuse and carry on.
+            _log.Error(e, "Lock request {Request} from {Sender} failed and was refused", message.GetType().Name, Sender);
+            SendReply(Sender, new LockRefused(null, RefusalReason.InvalidRequest,
+                $"{message.GetType().Name} could not be handled: {e.GetType().Name}: {e.Message}"));
+        }
+    }
+
+    private void Handle(object message)
+    {
+        switch (message)
+        {
+            case TryLock m:
+                if (OwnerOf(m) is { } tryOwner) _table.TryLock(tryOwner, Sender, m.Key);
+                break;
+            case Await m:
+                if (OwnerOf(m) is { } awaitOwner) _table.Await(awaitOwner, Sender, m.Key, m.Timeout, Now);
+                break;
+            case AwaitAll m:
+                if (OwnerOf(m) is { } allOwner) _table.AwaitAll(allOwner, Sender, m.Keys, m.Timeout, Now);
+                break;
+            case Release m:
+                if (OwnerOf(m) is { } releaser) _table.Release(releaser, Sender, m.Grant);
+                break;
+            case ReleaseKeys m:
+                if (OwnerOf(m) is { } keysReleaser) _table.ReleaseKeys(keysReleaser, Sender, m.Keys);
+                break;
+            case GiveAway m:
+                if (OwnerOf(m) is { } giver) _table.GiveAway(giver, Sender, m.Grant, m.Heir, m.GiftData);
+                break;
+            case Goodbye m:
+                if (OwnerOf(m) is { } leaver) _table.Goodbye(leaver, Sender);
+                break;
+            case CancelAwait m:
+                if (OwnerOf(m) is { } canceller) _table.CancelAwait(canceller, Sender, m.Keys);
+                break;
+            case WhereIs m:
+                _table.WhereIs(Sender, m.Key);
+                break;
+            case SendToOwner m:
+                _table.SendToOwner(Sender, m.Key, m.Message);
+                break;
+            case GetMeta:
+                _table.GetMeta(Sender);
+                break;
+            case Inspect m:
+                _table.Inspect(Sender, m.Key);
+                break;
+            case Terminated t:
+                _table.Terminated(t.ActorRef);
+                break;
+            case ExpireTick:
+                _table.ExpireDue(Now);
+                break;
+            default:
+                _log.Warning("LockManager ignored an unknown message {UnknownMessage} of type {MessageType} from {Sender}",
+                    message, message.GetType().FullName, Sender);
+                break;
+        }
+    }
+
+    /// <summary>The owner a request is made for: its <c>Owner</c>, else its sender; null (and logged) when there is neither.</summary>
+    private IActorRef? OwnerOf(IOwnedLockRequest request)
+    {
+        if (request.Owner is { } named)
+        {
+            if (!named.IsNobody())
+            {
+                return named;
+            }
+
+            SendReply(Sender, new LockRefused(null, RefusalReason.InvalidRequest,
+                $"{request.GetType().Name} names {named} as its owner, which is no actor."));
+            return null;
+        }
+
+        if (!Sender.IsNobody())
+        {
+            return Sender;
+        }
+
+        _log.Warning("LockManager ignored {Request}: it names no owner and has no sender to own the lock", request);
+        return null;
+    }
+
+    private void SendReply(IActorRef? to, object message)
+    {
+        if (to is not null && !to.IsNobody())
+        {
+            to.Tell(message, Self);
+            return;
+        }
+
+        // Nobody asked for a reply (release-async and friends): a failure must still be seen.
+        switch (message)
+        {
+            case ReleaseFailed f:
+                _log.Error("Could not release key {LockKey} asynchronously: {ReleaseFailure} (current owner {CurrentOwner})",
+                    KeyText.Of(f.Key), f.Cause, f.CurrentOwner);
+                break;
+            case LockRefused r:
+                _log.Warning("Refused a request that expected no reply: {RefusalReason} for key {LockKey}: {RefusalMessage}",
+                    r.Reason, KeyText.Of(r.Key), r.Message);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _log.Error(reason, "LockManager is restarting; every held lock is lost and every waiter refused");
+        DropState($"the lock manager restarted after {reason.GetType().Name}: {reason.Message}");
+        base.PreRestart(reason, message);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        DropState("the lock manager stopped");
+        base.PostStop();
+    }
+
+    private void DropState(string reason)
+    {
+        if (_stateDropped)
+        {
+            return;
+        }
+
+        _stateDropped = true;
+        if (_table.KeyCount > 0)
+        {
+            _log.Warning("LockManager dropping {KeyCount} keys held or awaited by {OwnerCount} actors: {Reason}",
+                _table.KeyCount, _table.PartyCount, reason);
+        }
+
+        _table.DropAll(reason);
+    }
+
+    void ILockEffects.Send(IActorRef? to, object message)
+    {
+        if (message is LockLost lost)
+        {
+            _log.Warning("Lock lost: keys {LockKeys} of {Owner} under fencing token {FencingToken}: {Reason}",
+                KeyText.OfAll(lost.Grant.Keys), lost.Grant.Owner, lost.Grant.FencingToken, lost.Reason);
+        }
+
+        SendReply(to, message);
+    }
+
+    void ILockEffects.Forward(IActorRef to, object message, IActorRef? originalSender) =>
+        to.Tell(message, originalSender ?? ActorRefs.NoSender);
+
+    void ILockEffects.Watch(IActorRef actor) => Context.Watch(actor);
+
+    void ILockEffects.Unwatch(IActorRef actor) => Context.Unwatch(actor);
+
+    void ILockEffects.WakeAt(long deadline)
+    {
+        var delay = Math.Clamp(deadline - Now, 0, MaxTimerDelayMs);
+        Timers.StartSingleTimer(ExpireTimerKey, ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
+    }
+
+    /// <summary>The manager's own reminder to time out due waits.</summary>
+    private sealed class ExpireTick : INoSerializationVerificationNeeded
+    {
+        public static readonly ExpireTick Instance = new();
+    }
+}

@@ -1,0 +1,71 @@
+namespace LockActors;
+
+/// <summary>
+/// Settings of one <see cref="LockManager"/>. The manager validates and copies them when it
+/// is created, so later changes to this object do not affect a running manager.
+/// </summary>
+/// <example>
+/// <code>
+/// var locks = system.ActorOf(LockManager.Props(new LockManagerSettings
+/// {
+///     Metadata = "orders-db",
+///     DefaultAwaitTimeout = TimeSpan.FromSeconds(5),
+/// }), "locks");
+/// </code>
+/// </example>
+public sealed class LockManagerSettings
+{
+    /// <summary>The default of <see cref="MaxKeysPerRequest"/>.</summary>
+    public const int DefaultMaxKeysPerRequest = 1024;
+
+    /// <summary>Attached to every grant (<see cref="LockGrant.Metadata"/>) and returned by <see cref="GetMeta"/>. Default null.</summary>
+    public object? Metadata { get; set; }
+
+    /// <summary>
+    /// How long an <see cref="Await"/> without a timeout waits. Default 5 seconds. Must be positive
+    /// or <see cref="Timeout.InfiniteTimeSpan"/>.
+    /// </summary>
+    public TimeSpan DefaultAwaitTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an <see cref="AwaitAll"/> without a timeout waits. Default
+    /// <see cref="Timeout.InfiniteTimeSpan"/>, as in the Elixir library. Must be positive or infinite.
+    /// </summary>
+    public TimeSpan DefaultAwaitAllTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// The largest key list a request may carry; longer lists are refused with
+    /// <see cref="RefusalReason.InvalidRequest"/>. Default 1024; must be at least 1.
+    /// </summary>
+    public int MaxKeysPerRequest { get; set; } = DefaultMaxKeysPerRequest;
+
+    /// <summary>Returns a validated copy of these settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A timeout is zero or negative (other than infinite), or <see cref="MaxKeysPerRequest"/> is below 1.</exception>
+    public LockManagerSettings Validated()
+    {
+        CheckTimeout(DefaultAwaitTimeout, nameof(DefaultAwaitTimeout));
+        CheckTimeout(DefaultAwaitAllTimeout, nameof(DefaultAwaitAllTimeout));
+        if (MaxKeysPerRequest < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxKeysPerRequest), MaxKeysPerRequest,
+                $"{nameof(MaxKeysPerRequest)} must be at least 1, got {MaxKeysPerRequest}.");
+        }
+
+        return new LockManagerSettings
+        {
+            Metadata = Metadata,
+            DefaultAwaitTimeout = DefaultAwaitTimeout,
+            DefaultAwaitAllTimeout = DefaultAwaitAllTimeout,
+            MaxKeysPerRequest = MaxKeysPerRequest,
+        };
+    }
+
+    private static void CheckTimeout(TimeSpan value, string name)
+    {
+        if (value != Timeout.InfiniteTimeSpan && value <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(name, value,
+                $"{name} must be positive or Timeout.InfiniteTimeSpan, got {value}.");
+        }
+    }
+}

@@ -1,0 +1,929 @@
+using Akka.Actor;
+
+namespace LockActors.Table;
+
+/// <summary>
+/// The lock manager's state and every operation on it, with no actor code: each operation
+/// updates the table in place and reports what must happen outside (replies, watches, the next
+/// timeout) through <see cref="ILockEffects"/>.
+/// </summary>
+/// <remarks>
+/// <para>Representation: key → <see cref="KeyEntry"/> (owner, grant, FIFO queue of
+/// <see cref="WaitNode"/>s); actor → <see cref="Party"/> (held entries, pending waits); a heap
+/// of deadlines. A wait is linked into the queue of each of its keys, so withdrawing it costs
+/// O(its keys).</para>
+/// <para>Grant rule: a wait is granted when it is first in line for every one of its keys and
+/// every one of those keys is free. Queues are filled in arrival order, so the oldest pending
+/// wait of the whole table is always first in every queue it is in: it only waits for held
+/// keys, which makes <see cref="AwaitAll"/> deadlock-free and every wait eventually granted
+/// once holders release. A key that is free but has a queue is promised to its first waiter:
+/// nobody overtakes it.</para>
+/// <para>Cost: every operation is O(1) or O(keys of the request), plus O(waits of that owner)
+/// where an owner's own waits must be checked. <see cref="Inspect"/> and <see cref="DropAll"/>
+/// are the only operations that walk a queue or the whole table.</para>
+/// </remarks>
+internal sealed class LockTable
+{
+    /// <summary>The deadline of a wait that never times out.</summary>
+    public const long Never = long.MaxValue;
+
+    private const int SmallListLimit = 8;
+
+    private readonly Dictionary<object, KeyEntry> _keys = new();
+    private readonly Dictionary<IActorRef, Party> _parties = new();
+    private readonly PriorityQueue<Wait, long> _deadlines = new();
+    private readonly Queue<KeyEntry> _dirty = new();
+    private readonly ILockEffects _fx;
+    private readonly LockManagerSettings _settings;
+    private long _lastToken;
+    private long _lastWaitId;
+    private long _wakeAt = Never;
+    private int _settledWaitsInHeap;
+
+    /// <summary>Creates an empty table.</summary>
+    /// <param name="settings">Validated settings.</param>
+    /// <param name="effects">Where effects go.</param>
+    /// <param name="lastToken">The fencing token to count up from (the first grant gets <c>lastToken + 1</c>).</param>
+    public LockTable(LockManagerSettings settings, ILockEffects effects, long lastToken = 0)
+    {
+        _settings = settings;
+        _fx = effects;
+        _lastToken = lastToken;
+    }
+
+    /// <summary>Number of keys that are held or waited for.</summary>
+    public int KeyCount => _keys.Count;
+
+    /// <summary>Number of actors that hold or wait for something (each watched once).</summary>
+    public int PartyCount => _parties.Count;
+
+    /// <summary>The last fencing token handed out.</summary>
+    public long LastToken => _lastToken;
+
+    // -----------------------------------------------------------------------------------
+    // Requests
+    // -----------------------------------------------------------------------------------
+
+    /// <summary><see cref="LockActors.TryLock"/>: take the key now or answer busy.</summary>
+    public void TryLock(IActorRef owner, IActorRef? replyTo, object? key)
+    {
+        if (key is null)
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest, "TryLock was sent with a null key.");
+            return;
+        }
+
+        _keys.TryGetValue(key, out var entry);
+        if (entry?.Holder is { } holder)
+        {
+            _fx.Send(replyTo, new LockBusy(key, holder.Actor));
+            return;
+        }
+
+        if (entry?.Head is not null)
+        {
+            _fx.Send(replyTo, new LockBusy(key, null));
+            return;
+        }
+
+        entry ??= AddEntry(key);
+        var grant = Grant(Enlist(owner), [key], isMulti: false, [entry]);
+        _fx.Send(replyTo, new LockAcquired(grant));
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.Await"/>: take the key, or wait in line for it.</summary>
+    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, long now)
+    {
+        if (key is null)
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest, "Await was sent with a null key.");
+            return;
+        }
+
+        _keys.TryGetValue(key, out var entry);
+        _parties.TryGetValue(owner, out var party);
+        if (party is not null && entry?.Holder == party)
+        {
+            Refuse(replyTo, key, RefusalReason.SelfDeadlock,
+                $"Cannot await key {KeyText.Of(key)}: {owner.Path} already holds it, waiting would deadlock.");
+            return;
+        }
+
+        var keys = new[] { key };
+        if (entry is null || entry.IsIdle)
+        {
+            entry ??= AddEntry(key);
+            var grant = Grant(Enlist(owner), keys, isMulti: false, [entry]);
+            _fx.Send(replyTo, new LockAcquired(grant));
+            Settle();
+            return;
+        }
+
+        var deadline = Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
+        if (deadline <= now)
+        {
+            _fx.Send(replyTo, new LockTimedOut(keys));
+            return;
+        }
+
+        Enqueue(Enlist(owner), replyTo, keys, isMulti: false, [entry], deadline);
+    }
+
+    /// <summary><see cref="LockActors.AwaitAll"/>: take all the keys at once, or wait in line for all of them.</summary>
+    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, long now)
+    {
+        if (!ValidKeyList(replyTo, keys, nameof(LockActors.AwaitAll)))
+        {
+            return;
+        }
+
+        var keyList = Snapshot(keys!);
+        var entries = new KeyEntry?[keyList.Length];
+        _parties.TryGetValue(owner, out var party);
+        var grantableNow = true;
+        for (var i = 0; i < keyList.Length; i++)
+        {
+            _keys.TryGetValue(keyList[i], out var entry);
+            if (party is not null && entry?.Holder == party)
+            {
+                Refuse(replyTo, keyList[i], RefusalReason.SelfDeadlock,
+                    $"Cannot await {KeyText.OfAll(keyList)}: {owner.Path} already holds key {KeyText.Of(keyList[i])}, waiting would deadlock.");
+                return;
+            }
+
+            entries[i] = entry;
+            grantableNow &= entry is null || entry.IsIdle;
+        }
+
+        var deadline = grantableNow ? now : Deadline(timeout ?? _settings.DefaultAwaitAllTimeout, now);
+        if (!grantableNow && deadline <= now)
+        {
+            _fx.Send(replyTo, new LockTimedOut(keyList));
+            return;
+        }
+
+        var resolved = new KeyEntry[keyList.Length];
+        for (var i = 0; i < keyList.Length; i++)
+        {
+            resolved[i] = entries[i] ?? AddEntry(keyList[i]);
+        }
+
+        if (grantableNow)
+        {
+            var grant = Grant(Enlist(owner), keyList, isMulti: true, resolved);
+            _fx.Send(replyTo, new LockAcquired(grant));
+            Settle();
+            return;
+        }
+
+        Enqueue(Enlist(owner), replyTo, keyList, isMulti: true, resolved, deadline);
+    }
+
+    /// <summary><see cref="LockActors.Release"/>: release the grant's keys if the owner holds them all under its token.</summary>
+    public void Release(IActorRef owner, IActorRef? replyTo, LockGrant? grant)
+    {
+        if (!ValidGrant(replyTo, grant, nameof(LockActors.Release)))
+        {
+            return;
+        }
+
+        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } party)
+        {
+            return;
+        }
+
+        Free(party, grant.Keys);
+        _fx.Send(replyTo, new Released(grant.Keys));
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.ReleaseKeys"/>: release keys the owner holds, whatever grant they came from.</summary>
+    public void ReleaseKeys(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys)
+    {
+        if (!ValidKeyList(replyTo, keys, nameof(LockActors.ReleaseKeys)))
+        {
+            return;
+        }
+
+        var keyList = Snapshot(keys!);
+        if (CheckOwnership(owner, replyTo, keyList, token: null) is not { } party)
+        {
+            return;
+        }
+
+        Free(party, keyList);
+        _fx.Send(replyTo, new Released(keyList));
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.Goodbye"/>: release everything the owner holds and withdraw its waits.</summary>
+    public void Goodbye(IActorRef owner, IActorRef? replyTo)
+    {
+        if (!_parties.TryGetValue(owner, out var party))
+        {
+            _fx.Send(replyTo, new GoodbyeDone([]));
+            return;
+        }
+
+        var released = ClearParty(party, notifyReplyToOf: null);
+        _fx.Send(replyTo, new GoodbyeDone(released));
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.GiveAway"/>: move the grant's keys to the heir under a new grant.</summary>
+    public void GiveAway(IActorRef owner, IActorRef? replyTo, LockGrant? grant, IActorRef? heir, object? giftData)
+    {
+        if (!ValidGrant(replyTo, grant, nameof(LockActors.GiveAway)))
+        {
+            return;
+        }
+
+        if (heir is null || heir.IsNobody())
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest,
+                $"GiveAway of {KeyText.OfAll(grant!.Keys)} names no heir ({(heir is null ? "null" : heir.ToString())}).");
+            return;
+        }
+
+        if (heir.Equals(owner))
+        {
+            Refuse(replyTo, grant!.Keys[0], RefusalReason.AlreadyOwner,
+                $"Cannot give {KeyText.OfAll(grant.Keys)} away to {heir.Path}: it is already the owner.");
+            return;
+        }
+
+        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } giver)
+        {
+            return;
+        }
+
+        var heirParty = Enlist(heir);
+        var newGrant = new LockGrant(grant.Keys, grant.IsMulti, heir, ++_lastToken, _settings.Metadata);
+        foreach (var key in grant.Keys)
+        {
+            var entry = _keys[key];
+            giver.Held.Remove(entry);
+            entry.Holder = heirParty;
+            entry.Grant = newGrant;
+            heirParty.Held.Add(entry);
+        }
+
+        Forget(giver);
+        _fx.Send(replyTo, new GaveAway(newGrant));
+        _fx.Send(heir, new LockTransferred(owner, newGrant, giftData));
+        RefuseSelfDeadlocks(heirParty);
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.CancelAwait"/>: withdraw the owner's waits that involve any of the keys (all when null).</summary>
+    public void CancelAwait(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys)
+    {
+        if (keys is not null && !ValidKeyList(replyTo, keys, nameof(LockActors.CancelAwait)))
+        {
+            return;
+        }
+
+        if (!_parties.TryGetValue(owner, out var party) || party.WaitCount == 0)
+        {
+            return;
+        }
+
+        HashSet<object>? wanted = keys is null ? null : new HashSet<object>(keys);
+        for (var wait = party.FirstWait; wait is not null;)
+        {
+            var next = wait.OwnerNext;
+            if (wanted is null || wait.Keys.Any(wanted.Contains))
+            {
+                Withdraw(wait);
+                _fx.Send(wait.ReplyTo, new AwaitCancelled(wait.Keys));
+            }
+
+            wait = next;
+        }
+
+        Forget(party);
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.WhereIs"/>.</summary>
+    public void WhereIs(IActorRef? replyTo, object? key)
+    {
+        if (key is null)
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest, "WhereIs was sent with a null key.");
+            return;
+        }
+
+        _keys.TryGetValue(key, out var entry);
+        _fx.Send(replyTo, new KeyOwner(key, entry?.Holder?.Actor));
+    }
+
+    /// <summary><see cref="LockActors.SendToOwner"/>: forward to the owner, keeping the sender.</summary>
+    public void SendToOwner(IActorRef? sender, object? key, object? message)
+    {
+        if (key is null || message is null)
+        {
+            Refuse(sender, null, RefusalReason.InvalidRequest,
+                key is null ? "SendToOwner was sent with a null key." : $"SendToOwner for key {KeyText.Of(key)} carries a null message.");
+            return;
+        }
+
+        _keys.TryGetValue(key, out var entry);
+        if (entry?.Holder is { } holder)
+        {
+            _fx.Forward(holder.Actor, message, sender);
+        }
+        else
+        {
+            _fx.Send(sender, new NoOwner(key));
+        }
+    }
+
+    /// <summary><see cref="LockActors.GetMeta"/>.</summary>
+    public void GetMeta(IActorRef? replyTo) => _fx.Send(replyTo, new ManagerMeta(_settings.Metadata));
+
+    /// <summary><see cref="LockActors.Inspect"/>: owner, token and queue of one key (walks the queue).</summary>
+    public void Inspect(IActorRef? replyTo, object? key)
+    {
+        if (key is null)
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest, "Inspect was sent with a null key.");
+            return;
+        }
+
+        _fx.Send(replyTo, Status(key));
+    }
+
+    /// <summary>The status of one key, as <see cref="LockActors.Inspect"/> reports it.</summary>
+    public KeyStatus Status(object key)
+    {
+        if (!_keys.TryGetValue(key, out var entry))
+        {
+            return new KeyStatus(key, null, null, []);
+        }
+
+        var waiters = new List<IActorRef>();
+        for (var node = entry.Head; node is not null; node = node.Next)
+        {
+            waiters.Add(node.Wait.Owner.Actor);
+        }
+
+        return new KeyStatus(key, entry.Holder?.Actor, entry.Grant?.FencingToken, waiters);
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Events
+    // -----------------------------------------------------------------------------------
+
+    /// <summary>A watched actor terminated: its keys go to their waiters, its waits leave every queue.</summary>
+    public void Terminated(IActorRef actor)
+    {
+        if (!_parties.TryGetValue(actor, out var party))
+        {
+            return;
+        }
+
+        ClearParty(party, notifyReplyToOf: actor);
+        Settle();
+    }
+
+    /// <summary>Times out every wait whose deadline is at or before <paramref name="now"/>, then asks to be woken for the next one.</summary>
+    public void ExpireDue(long now)
+    {
+        while (_deadlines.TryPeek(out var wait, out var deadline) && deadline <= now)
+        {
+            _deadlines.Dequeue();
+            if (!wait.Pending)
+            {
+                _settledWaitsInHeap--;
+                continue;
+            }
+
+            Withdraw(wait);
+            _settledWaitsInHeap--; // Withdraw counted it as settled in the heap, but it has just left the heap
+            Forget(wait.Owner);
+            _fx.Send(wait.ReplyTo, new LockTimedOut(wait.Keys));
+        }
+
+        Settle();
+        _wakeAt = Never;
+        ScheduleNextWake();
+    }
+
+    /// <summary>
+    /// Drops the whole state, telling every owner which grants it lost and refusing every pending
+    /// wait with <see cref="RefusalReason.ManagerRestarted"/>. Used when the manager stops or restarts.
+    /// </summary>
+    public void DropAll(string reason)
+    {
+        foreach (var party in _parties.Values)
+        {
+            foreach (var lost in LostGrants(party))
+            {
+                _fx.Send(party.Actor, new LockLost(lost, reason));
+            }
+
+            for (var wait = party.FirstWait; wait is not null; wait = wait.OwnerNext)
+            {
+                _fx.Send(wait.ReplyTo, new LockRefused(wait.Keys[0], RefusalReason.ManagerRestarted,
+                    $"The wait for {KeyText.OfAll(wait.Keys)} was dropped: {reason}"));
+            }
+        }
+
+        _keys.Clear();
+        _parties.Clear();
+        _deadlines.Clear();
+        _dirty.Clear();
+        _settledWaitsInHeap = 0;
+        _wakeAt = Never;
+    }
+
+    // -----------------------------------------------------------------------------------
+    // State functions
+    // -----------------------------------------------------------------------------------
+
+    private KeyEntry AddEntry(object key)
+    {
+        var entry = new KeyEntry(key);
+        _keys.Add(key, entry);
+        return entry;
+    }
+
+    private Party Enlist(IActorRef actor)
+    {
+        if (!_parties.TryGetValue(actor, out var party))
+        {
+            party = new Party(actor);
+            _parties.Add(actor, party);
+            _fx.Watch(actor);
+        }
+
+        return party;
+    }
+
+    /// <summary>Unwatches and drops a party that holds and waits for nothing.</summary>
+    private void Forget(Party party, bool dead = false)
+    {
+        if (!party.IsEmpty || !_parties.Remove(party.Actor))
+        {
+            return;
+        }
+
+        if (!dead)
+        {
+            _fx.Unwatch(party.Actor);
+        }
+    }
+
+    private LockGrant Grant(Party owner, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries)
+    {
+        var grant = new LockGrant(keys, isMulti, owner.Actor, ++_lastToken, _settings.Metadata);
+        foreach (var entry in entries)
+        {
+            entry.Holder = owner;
+            entry.Grant = grant;
+            owner.Held.Add(entry);
+        }
+
+        return grant;
+    }
+
+    private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, long deadline)
+    {
+        var wait = new Wait(++_lastWaitId, owner, replyTo, keys, isMulti, deadline);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var node = new WaitNode(wait, entries[i]);
+            wait.Nodes[i] = node;
+            entries[i].Enqueue(node);
+        }
+
+        owner.AddWait(wait);
+        if (deadline != Never)
+        {
+            _deadlines.Enqueue(wait, deadline);
+            if (deadline < _wakeAt)
+            {
+                _wakeAt = deadline;
+                _fx.WakeAt(deadline);
+            }
+        }
+
+        // A wait queued behind nobody on free keys would be granted at once by the caller; a
+        // wait queued here always has some key held or promised, so there is nothing to settle.
+    }
+
+    /// <summary>Takes a wait out of every queue and its owner's list; marks its keys for a grant check.</summary>
+    private void Withdraw(Wait wait)
+    {
+        wait.Pending = false;
+        foreach (var node in wait.Nodes)
+        {
+            var wasHead = ReferenceEquals(node.Entry.Head, node);
+            node.Entry.Unlink(node);
+            if (wasHead)
+            {
+                _dirty.Enqueue(node.Entry);
+            }
+        }
+
+        wait.Owner.RemoveWait(wait);
+        if (wait.Deadline != Never)
+        {
+            _settledWaitsInHeap++;
+        }
+    }
+
+    /// <summary>Frees keys the party holds and marks them for a grant check.</summary>
+    private void Free(Party party, IReadOnlyList<object> keys)
+    {
+        foreach (var key in keys)
+        {
+            var entry = _keys[key];
+            FreeEntry(party, entry);
+        }
+
+        Forget(party);
+    }
+
+    private void FreeEntry(Party party, KeyEntry entry)
+    {
+        party.Held.Remove(entry);
+        entry.Holder = null;
+        entry.Grant = null;
+        _dirty.Enqueue(entry);
+    }
+
+    /// <summary>
+    /// Releases everything a party holds and withdraws all its waits, answering each withdrawn wait
+    /// <see cref="AwaitCancelled"/> (except to <paramref name="notifyReplyToOf"/>, a dead actor).
+    /// </summary>
+    private List<object> ClearParty(Party party, IActorRef? notifyReplyToOf)
+    {
+        for (var wait = party.FirstWait; wait is not null;)
+        {
+            var next = wait.OwnerNext;
+            Withdraw(wait);
+            if (notifyReplyToOf is null || !notifyReplyToOf.Equals(wait.ReplyTo))
+            {
+                _fx.Send(wait.ReplyTo, new AwaitCancelled(wait.Keys));
+            }
+
+            wait = next;
+        }
+
+        var released = new List<object>(party.Held.Count);
+        foreach (var entry in party.Held)
+        {
+            released.Add(entry.Key);
+            entry.Holder = null;
+            entry.Grant = null;
+            _dirty.Enqueue(entry);
+        }
+
+        party.Held.Clear();
+        Forget(party, dead: notifyReplyToOf is not null);
+        return released;
+    }
+
+    /// <summary>
+    /// Grants every wait that became grantable and drops idle entries. Only keys that were freed or
+    /// whose first waiter left are checked, so the cost follows the change, not the table size.
+    /// </summary>
+    private void Settle()
+    {
+        while (_dirty.TryDequeue(out var entry))
+        {
+            if (entry.IsIdle)
+            {
+                if (_keys.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry))
+                {
+                    _keys.Remove(entry.Key);
+                }
+
+                continue;
+            }
+
+            if (!entry.IsFree || entry.Head!.Wait is not { IsGrantable: true } wait)
+            {
+                continue;
+            }
+
+            Withdraw(wait);
+            var entries = new KeyEntry[wait.Nodes.Length];
+            for (var i = 0; i < entries.Length; i++)
+            {
+                entries[i] = wait.Nodes[i].Entry;
+            }
+
+            var grant = Grant(wait.Owner, wait.Keys, wait.IsMulti, entries);
+            _fx.Send(wait.ReplyTo, new LockAcquired(grant));
+            RefuseSelfDeadlocks(wait.Owner);
+        }
+
+        CompactDeadlinesIfMostlySettled();
+    }
+
+    /// <summary>An owner's pending waits on keys it now holds can never be granted: refuse them.</summary>
+    private void RefuseSelfDeadlocks(Party owner)
+    {
+        for (var wait = owner.FirstWait; wait is not null;)
+        {
+            var next = wait.OwnerNext;
+            foreach (var node in wait.Nodes)
+            {
+                if (node.Entry.Holder == owner)
+                {
+                    Withdraw(wait);
+                    Refuse(wait.ReplyTo, node.Entry.Key, RefusalReason.SelfDeadlock,
+                        $"The wait for {KeyText.OfAll(wait.Keys)} was refused: {owner.Actor.Path} now holds key {KeyText.Of(node.Entry.Key)}, waiting would deadlock.");
+                    break;
+                }
+            }
+
+            wait = next;
+        }
+    }
+
+    /// <summary>Checks that <paramref name="owner"/> holds every key (under <paramref name="token"/> when given); replies the first failure.</summary>
+    private Party? CheckOwnership(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, long? token)
+    {
+        _parties.TryGetValue(owner, out var party);
+        foreach (var key in keys)
+        {
+            _keys.TryGetValue(key, out var entry);
+            if (entry?.Holder is not { } holder)
+            {
+                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotLocked, null));
+                return null;
+            }
+
+            if (holder != party)
+            {
+                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotOwner, holder.Actor));
+                return null;
+            }
+
+            if (token is { } t && entry.Grant!.FencingToken != t)
+            {
+                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.StaleGrant, holder.Actor));
+                return null;
+            }
+        }
+
+        return party;
+    }
+
+    /// <summary>The grants a party holds, each listing the keys still held under it.</summary>
+    private static IEnumerable<LockGrant> LostGrants(Party party)
+    {
+        var byGrant = new Dictionary<LockGrant, int>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in party.Held)
+        {
+            byGrant[entry.Grant!] = byGrant.GetValueOrDefault(entry.Grant!) + 1;
+        }
+
+        foreach (var (grant, stillHeld) in byGrant)
+        {
+            if (stillHeld == grant.Keys.Count)
+            {
+                yield return grant;
+            }
+            else
+            {
+                var keys = grant.Keys.Where(k => party.Held.Any(e => ReferenceEquals(e.Grant, grant) && Equals(e.Key, k))).ToArray();
+                yield return grant with { Keys = keys };
+            }
+        }
+    }
+
+    private void ScheduleNextWake()
+    {
+        while (_deadlines.TryPeek(out var wait, out var deadline))
+        {
+            if (wait.Pending)
+            {
+                _wakeAt = deadline;
+                _fx.WakeAt(deadline);
+                return;
+            }
+
+            _deadlines.Dequeue();
+            _settledWaitsInHeap--;
+        }
+    }
+
+    /// <summary>
+    /// Granted and withdrawn waits stay in the deadline heap until they surface; rebuild it when
+    /// they are the majority so memory follows the pending waits.
+    /// </summary>
+    private void CompactDeadlinesIfMostlySettled()
+    {
+        if (_settledWaitsInHeap < 1024 || _settledWaitsInHeap * 2 < _deadlines.Count)
+        {
+            return;
+        }
+
+        var pending = _deadlines.UnorderedItems.Where(x => x.Element.Pending).ToList();
+        _deadlines.Clear();
+        _deadlines.EnqueueRange(pending);
+        _settledWaitsInHeap = 0;
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Validation
+    // -----------------------------------------------------------------------------------
+
+    private void Refuse(IActorRef? replyTo, object? key, RefusalReason reason, string message) =>
+        _fx.Send(replyTo, new LockRefused(key, reason, message));
+
+    private bool ValidKeyList(IActorRef? replyTo, IReadOnlyList<object>? keys, string request)
+    {
+        if (keys is null || keys.Count == 0)
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest,
+                $"{request} was sent with {(keys is null ? "a null" : "an empty")} key list.");
+            return false;
+        }
+
+        if (keys.Count > _settings.MaxKeysPerRequest)
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest,
+                $"{request} was sent with {keys.Count} keys, more than the {_settings.MaxKeysPerRequest} allowed per request ({KeyText.OfAll(keys)}).");
+            return false;
+        }
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (keys[i] is null)
+            {
+                Refuse(replyTo, null, RefusalReason.InvalidRequest,
+                    $"{request} was sent with a null key at position {i}.");
+                return false;
+            }
+        }
+
+        if (FirstDuplicate(keys) is { } duplicate)
+        {
+            Refuse(replyTo, duplicate, RefusalReason.DuplicateKey,
+                $"{request} lists key {KeyText.Of(duplicate)} more than once; keys must be unique.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool ValidGrant(IActorRef? replyTo, LockGrant? grant, string request)
+    {
+        if (grant is null)
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest, $"{request} was sent with a null grant.");
+            return false;
+        }
+
+        return ValidKeyList(replyTo, grant.Keys, $"{request} of a grant");
+    }
+
+    private static object? FirstDuplicate(IReadOnlyList<object> keys)
+    {
+        if (keys.Count <= SmallListLimit)
+        {
+            for (var i = 1; i < keys.Count; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (keys[i].Equals(keys[j]))
+                    {
+                        return keys[i];
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        var seen = new HashSet<object>(keys.Count);
+        foreach (var key in keys)
+        {
+            if (!seen.Add(key))
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Copies a caller's key list so later changes to it cannot touch the table.</summary>
+    private static object[] Snapshot(IReadOnlyList<object> keys)
+    {
+        var copy = new object[keys.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = keys[i];
+        }
+
+        return copy;
+    }
+
+    private static long Deadline(TimeSpan timeout, long now)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return Never;
+        }
+
+        if (timeout <= TimeSpan.Zero)
+        {
+            return now;
+        }
+
+        var ms = Math.Ceiling(timeout.TotalMilliseconds);
+        return ms >= Never - now ? Never : now + (long)ms;
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Checks for tests
+    // -----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Walks the whole table and throws if an invariant does not hold: owners and entries agree,
+    /// queues are in arrival order, no pending wait could be granted, every party holds or waits
+    /// for something. O(size of the table): for tests only.
+    /// </summary>
+    public void CheckInvariants()
+    {
+        foreach (var (key, entry) in _keys)
+        {
+            Check(Equals(entry.Key, key), $"entry for {KeyText.Of(key)} is filed under another key");
+            Check(!entry.IsIdle, $"key {KeyText.Of(key)} is neither held nor waited for but still in the table");
+            if (entry.Holder is { } holder)
+            {
+                Check(holder.Held.Contains(entry), $"key {KeyText.Of(key)} names an owner that does not list it");
+                Check(_parties.TryGetValue(holder.Actor, out var p) && p == holder, $"owner of {KeyText.Of(key)} is not a known party");
+                Check(entry.Grant is not null && entry.Grant.Owner.Equals(holder.Actor), $"key {KeyText.Of(key)} has no grant for its owner");
+            }
+
+            long lastId = 0;
+            WaitNode? prev = null;
+            for (var node = entry.Head; node is not null; node = node.Next)
+            {
+                Check(node.Prev == prev, $"queue of {KeyText.Of(key)} is badly linked");
+                Check(node.Wait.Pending, $"queue of {KeyText.Of(key)} holds a settled wait");
+                Check(node.Wait.Id > lastId, $"queue of {KeyText.Of(key)} is out of arrival order");
+                Check(node.Entry == entry, $"a node in the queue of {KeyText.Of(key)} points to another key");
+                Check(node.Wait.Owner != entry.Holder, $"the owner of {KeyText.Of(key)} waits for it");
+                lastId = node.Wait.Id;
+                prev = node;
+            }
+
+            Check(entry.Tail == prev, $"queue of {KeyText.Of(key)} has a wrong tail");
+            if (entry.IsFree && entry.Head is not null)
+            {
+                Check(!entry.Head.Wait.IsGrantable, $"first waiter for free key {KeyText.Of(key)} could take it but waits");
+            }
+        }
+
+        foreach (var (actor, party) in _parties)
+        {
+            Check(party.Actor.Equals(actor), $"party {actor} is filed under another actor");
+            Check(!party.IsEmpty, $"party {actor} holds and waits for nothing but is still watched");
+            foreach (var entry in party.Held)
+            {
+                Check(entry.Holder == party && _keys.TryGetValue(entry.Key, out var e) && e == entry,
+                    $"party {actor} lists key {KeyText.Of(entry.Key)} that it does not hold");
+            }
+
+            var count = 0;
+            for (var wait = party.FirstWait; wait is not null; wait = wait.OwnerNext)
+            {
+                count++;
+                Check(wait.Pending && wait.Owner == party, $"party {actor} lists a settled or foreign wait");
+                foreach (var node in wait.Nodes)
+                {
+                    var linked = false;
+                    for (var n = node.Entry.Head; n is not null && !linked; n = n.Next)
+                    {
+                        linked = n == node;
+                    }
+
+                    Check(linked && _keys.TryGetValue(node.Entry.Key, out var e) && e == node.Entry,
+                        $"a wait of {actor} is missing from the queue of {KeyText.Of(node.Entry.Key)}");
+                }
+            }
+
+            Check(count == party.WaitCount, $"party {actor} counts {party.WaitCount} waits but lists {count}");
+        }
+
+        Check(_dirty.Count == 0, "keys are left unsettled after an operation");
+    }
+
+    private static void Check(bool condition, string violation)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException("Lock table invariant violated: " + violation);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using Akka.Actor;
+
+namespace LockActors.Table;
+
+// The table's records. They are mutable and linked to each other so that every operation
+// touches only the keys of its request: a wait sits in the queue of each of its keys
+// (one WaitNode per key, unlinked in O(1)) and in its owner's list of waits; an owner knows
+// the entries it holds.
+
+/// <summary>One key that is held, waited for, or both. Dropped from the table when it is neither.</summary>
+internal sealed class KeyEntry(object key)
+{
+    public readonly object Key = key;
+
+    /// <summary>The owner, or null when the key is free (it may still be promised to <see cref="Head"/>).</summary>
+    public Party? Holder;
+
+    /// <summary>The grant the key is held under (its fencing token); null when free.</summary>
+    public LockGrant? Grant;
+
+    /// <summary>The wait queue of this key, first come first.</summary>
+    public WaitNode? Head, Tail;
+
+    public bool IsFree => Holder is null;
+
+    public bool IsIdle => Holder is null && Head is null;
+
+    public void Enqueue(WaitNode node)
+    {
+        node.Prev = Tail;
+        node.Next = null;
+        if (Tail is null)
+        {
+            Head = node;
+        }
+        else
+        {
+            Tail.Next = node;
+        }
+
+        Tail = node;
+    }
+
+    public void Unlink(WaitNode node)
+    {
+        if (node.Prev is null)
+        {
+            Head = node.Next;
+        }
+        else
+        {
+            node.Prev.Next = node.Next;
+        }
+
+        if (node.Next is null)
+        {
+            Tail = node.Prev;
+        }
+        else
+        {
+            node.Next.Prev = node.Prev;
+        }
+
+        node.Prev = node.Next = null;
+    }
+}
+
+/// <summary>A wait's place in one key's queue.</summary>
+internal sealed class WaitNode(Wait wait, KeyEntry entry)
+{
+    public readonly Wait Wait = wait;
+    public readonly KeyEntry Entry = entry;
+    public WaitNode? Prev, Next;
+}
+
+/// <summary>A pending <see cref="Await"/> or <see cref="AwaitAll"/>.</summary>
+internal sealed class Wait
+{
+    public Wait(long id, Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, long deadline)
+    {
+        Id = id;
+        Owner = owner;
+        ReplyTo = replyTo;
+        Keys = keys;
+        IsMulti = isMulti;
+        Deadline = deadline;
+        Nodes = new WaitNode[keys.Count];
+    }
+
+    /// <summary>Arrival order over the whole table: a smaller id arrived earlier.</summary>
+    public readonly long Id;
+    public readonly Party Owner;
+    public readonly IActorRef? ReplyTo;
+    public readonly IReadOnlyList<object> Keys;
+    public readonly bool IsMulti;
+    public readonly long Deadline;
+    public readonly WaitNode[] Nodes;
+
+    /// <summary>False once the wait was granted, timed out, refused or withdrawn.</summary>
+    public bool Pending = true;
+
+    /// <summary>Links in the owner's list of waits.</summary>
+    public Wait? OwnerPrev, OwnerNext;
+
+    /// <summary>True when this wait is first in line for every key and every key is free.</summary>
+    public bool IsGrantable
+    {
+        get
+        {
+            foreach (var node in Nodes)
+            {
+                if (!node.Entry.IsFree || !ReferenceEquals(node.Entry.Head, node))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
+
+/// <summary>An actor the table knows of because it holds keys or waits for some. Watched while it exists.</summary>
+internal sealed class Party(IActorRef actor)
+{
+    public readonly IActorRef Actor = actor;
+
+    /// <summary>The entries this party holds.</summary>
+    public readonly HashSet<KeyEntry> Held = new();
+
+    /// <summary>This party's pending waits, oldest first.</summary>
+    public Wait? FirstWait, LastWait;
+
+    public int WaitCount;
+
+    public bool IsEmpty => Held.Count == 0 && WaitCount == 0;
+
+    public void AddWait(Wait wait)
+    {
+        wait.OwnerPrev = LastWait;
+        wait.OwnerNext = null;
+        if (LastWait is null)
+        {
+            FirstWait = wait;
+        }
+        else
+        {
+            LastWait.OwnerNext = wait;
+        }
+
+        LastWait = wait;
+        WaitCount++;
+    }
+
+    public void RemoveWait(Wait wait)
+    {
+        if (wait.OwnerPrev is null)
+        {
+            FirstWait = wait.OwnerNext;
+        }
+        else
+        {
+            wait.OwnerPrev.OwnerNext = wait.OwnerNext;
+        }
+
+        if (wait.OwnerNext is null)
+        {
+            LastWait = wait.OwnerPrev;
+        }
+        else
+        {
+            wait.OwnerNext.OwnerPrev = wait.OwnerPrev;
+        }
+
+        wait.OwnerPrev = wait.OwnerNext = null;
+        WaitCount--;
+    }
+}
