@@ -1,0 +1,201 @@
+using Akka.Actor;
+
+namespace LockActors;
+
+/// <summary>
+/// A lock taken through a <see cref="LockClient"/>. Dispose it to release the lock:
+/// <c>await using (var h = await client.AwaitAsync("user:1")) { … }</c>.
+/// </summary>
+/// <remarks>
+/// A handle is released once: <see cref="ReleaseAsync"/> and <see cref="GiveAwayAsync"/> end it,
+/// and <see cref="DisposeAsync"/> releases it only if it is still held. When the lock is lost
+/// without a release (the manager restarted), <see cref="HandleLostToken"/> is cancelled.
+/// </remarks>
+public sealed class LockHandle : IAsyncDisposable
+{
+    private const int Held = 0, Released = 1, GivenAway = 2;
+
+    private readonly LockClient _client;
+    private readonly IActorRef? _ownerActor;
+    private readonly CancellationTokenSource _lost;
+    private int _state;
+    private IActorRef? _heir;
+
+    internal LockHandle(LockClient client, LockGrant grant, IActorRef owner, IActorRef? ownerActor, CancellationTokenSource lost)
+    {
+        _client = client;
+        Grant = grant;
+        Owner = owner;
+        _ownerActor = ownerActor;
+        _lost = lost;
+    }
+
+    /// <summary>The grant: keys, owner, fencing token and the manager's metadata.</summary>
+    public LockGrant Grant { get; }
+
+    /// <summary>The first (for single-key locks, the only) key.</summary>
+    public object Key => Grant.Key;
+
+    /// <summary>Every key of the lock, in the order requested.</summary>
+    public IReadOnlyList<object> Keys => Grant.Keys;
+
+    /// <summary>The grant's fencing token: pass it to the protected resource with every write.</summary>
+    public long FencingToken => Grant.FencingToken;
+
+    /// <summary>The actor that owns the lock at the manager.</summary>
+    public IActorRef Owner { get; }
+
+    /// <summary>Cancelled when the lock is lost without being released (see <see cref="LockLost"/>).</summary>
+    public CancellationToken HandleLostToken => _lost.Token;
+
+    /// <summary>True until the handle is released, given away or ended by a goodbye.</summary>
+    public bool IsHeld => Volatile.Read(ref _state) == Held;
+
+    /// <summary>Releases the lock (the Elixir <c>release!/2</c>).</summary>
+    /// <returns>A task that completes once the manager has released the keys.</returns>
+    /// <exception cref="ReleaseException">
+    /// The handle was already released or given away, or the manager no longer sees the owner holding
+    /// the keys under this grant (the lock was lost; <see cref="HandleLostToken"/> is then cancelled).
+    /// </exception>
+    /// <exception cref="TimeoutException">The manager did not answer in time.</exception>
+    public async Task ReleaseAsync()
+    {
+        if (Interlocked.CompareExchange(ref _state, Released, Held) != Held)
+        {
+            throw Ended();
+        }
+
+        try
+        {
+            var reply = await _client.AskAsync(new Release(Grant) { Owner = Owner }).ConfigureAwait(false);
+            switch (reply)
+            {
+                case LockActors.Released:
+                    return;
+                case ReleaseFailed failed:
+                    _ = _lost.CancelAsync();
+                    throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
+                case LockRefused refused:
+                    throw LockClient.Refusal(refused);
+                default:
+                    throw new InvalidOperationException($"The lock manager answered Release with an unexpected {reply.GetType().Name}.");
+            }
+        }
+        catch (TimeoutException) when (_ownerActor is null)
+        {
+            // With an explicit owner nothing else will release the keys: let the caller retry.
+            Volatile.Write(ref _state, Held);
+            throw;
+        }
+        finally
+        {
+            if (!IsHeld)
+            {
+                End();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hands the lock to <paramref name="heir"/> (the Elixir <c>give_away/4</c>): the heir receives
+    /// <see cref="LockTransferred"/> with a new grant; this handle ends.
+    /// </summary>
+    /// <param name="heir">The new owner.</param>
+    /// <param name="giftData">Data delivered to the heir with the lock.</param>
+    /// <returns>A task that completes when the manager confirms with <see cref="GaveAway"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="heir"/> is null.</exception>
+    /// <exception cref="LockRefusedException">The heir is the current owner (<see cref="RefusalReason.AlreadyOwner"/>); the handle stays held.</exception>
+    /// <exception cref="ReleaseException">The handle was already released or given away, or the lock was lost.</exception>
+    /// <exception cref="TimeoutException">The manager did not answer in time.</exception>
+    public async Task GiveAwayAsync(IActorRef heir, object? giftData = null)
+    {
+        ArgumentNullException.ThrowIfNull(heir);
+        if (Interlocked.CompareExchange(ref _state, GivenAway, Held) != Held)
+        {
+            throw Ended();
+        }
+
+        var restore = true;
+        try
+        {
+            var reply = await _client.AskAsync(new GiveAway(Grant, heir, giftData) { Owner = Owner }).ConfigureAwait(false);
+            switch (reply)
+            {
+                case GaveAway:
+                    _heir = heir;
+                    restore = false;
+                    return;
+                case ReleaseFailed failed:
+                    restore = false;
+                    _ = _lost.CancelAsync();
+                    throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
+                case LockRefused refused:
+                    throw LockClient.Refusal(refused);
+                default:
+                    throw new InvalidOperationException($"The lock manager answered GiveAway with an unexpected {reply.GetType().Name}.");
+            }
+        }
+        catch (TimeoutException) when (_ownerActor is not null)
+        {
+            // The owner actor is stopped below, which frees the keys whatever happened.
+            restore = false;
+            throw;
+        }
+        finally
+        {
+            if (restore)
+            {
+                Volatile.Write(ref _state, Held);
+            }
+            else
+            {
+                End();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Releases the lock if it is still held. Idempotent; never throws because the lock was already
+    /// released, given away or lost.
+    /// </summary>
+    /// <returns>A task that completes once the lock is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (!IsHeld)
+        {
+            return;
+        }
+
+        try
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+        catch (ReleaseException)
+        {
+            // Already released, given away or lost: nothing to do.
+        }
+        catch (TimeoutException) when (_ownerActor is not null)
+        {
+            // The owner actor is stopped, so the manager frees the keys when it notices.
+        }
+    }
+
+    /// <summary>Called when a goodbye released every key of the explicit owner.</summary>
+    internal void MarkReleasedByGoodbye()
+    {
+        if (Interlocked.CompareExchange(ref _state, Released, Held) == Held)
+        {
+            End();
+        }
+    }
+
+    private void End()
+    {
+        _client.Forget(this);
+        _client.StopOwner(_ownerActor);
+    }
+
+    private ReleaseException Ended() => Volatile.Read(ref _state) == GivenAway
+        ? new ReleaseException(Keys, ReleaseFailure.NotOwner, _heir)
+        : new ReleaseException(Keys, ReleaseFailure.NotLocked, null);
+}

@@ -1,0 +1,292 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace LockActors.Tests.Client;
+
+// LockClient gives ordinary async code the whole protocol: handles release on dispose, waits
+// are withdrawn on cancellation without ever leaking a grant, and errors name their keys.
+public sealed class LockClientSpecs : TestKit
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(10);
+
+    private readonly IActorRef _locks;
+    private readonly LockClient _client;
+
+    public LockClientSpecs()
+    {
+        _locks = Sys.ActorOf(LockManager.Props(new LockManagerSettings { Metadata = "orders-db" }));
+        _client = new LockClient(_locks);
+    }
+
+    private async Task<KeyStatus> StatusOf(object key) => await _client.InspectAsync(key);
+
+    private async Task WaitUntilWaiters(object key, int count) =>
+        await AwaitAssertAsync(async () => Assert.Equal(count, (await StatusOf(key)).Waiters.Count), Long);
+
+    [Fact]
+    public async Task TryLockAsync_returns_a_handle_when_free_and_null_when_held()
+    {
+        await using var first = await _client.TryLockAsync("k");
+        Assert.NotNull(first);
+        Assert.Equal("k", first!.Key);
+        Assert.Equal("orders-db", first.Grant.Metadata);
+
+        Assert.Null(await _client.TryLockAsync("k"));
+        Assert.Equal(first.Owner, await _client.WhereIsAsync("k"));
+    }
+
+    [Fact]
+    public async Task LockAsync_throws_LockBusyException_naming_key_and_owner()
+    {
+        await using var held = await _client.LockAsync("busy");
+        var e = await Assert.ThrowsAsync<LockBusyException>(() => _client.LockAsync("busy"));
+        Assert.Equal("busy", e.Key);
+        Assert.Equal(held.Owner, e.Owner);
+        Assert.Contains("\"busy\"", e.Message);
+    }
+
+    [Fact]
+    public async Task Each_handle_of_a_client_without_owner_is_its_own_owner()
+    {
+        await using var a = await _client.LockAsync("a");
+        await using var b = await _client.LockAsync("b");
+        Assert.NotEqual(a.Owner, b.Owner);
+
+        // b's owner waits for a without self-deadlock, and gets it once a is released.
+        var waiting = _client.AwaitAsync("a", Timeout.InfiniteTimeSpan);
+        await WaitUntilWaiters("a", 1);
+        await a.ReleaseAsync();
+        await using var c = await waiting;
+        Assert.Equal(c.Owner, await _client.WhereIsAsync("a"));
+    }
+
+    [Fact]
+    public async Task AwaitAsync_waits_for_the_release_and_dispose_releases()
+    {
+        var first = await _client.AwaitAsync("w");
+        var second = _client.AwaitAsync("w", Timeout.InfiniteTimeSpan);
+        await WaitUntilWaiters("w", 1);
+        Assert.False(second.IsCompleted);
+
+        await first.DisposeAsync();
+        await using var h2 = await second;
+        Assert.True(h2.FencingToken > first.FencingToken);
+        await first.DisposeAsync(); // idempotent
+    }
+
+    [Fact]
+    public async Task AwaitAsync_times_out_with_LockTimeoutException_naming_the_key()
+    {
+        await using var held = await _client.LockAsync("slow");
+        var e = await Assert.ThrowsAsync<LockTimeoutException>(() => _client.AwaitAsync("slow", TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(["slow"], e.Keys);
+        Assert.IsAssignableFrom<TimeoutException>(e);
+        Assert.Empty((await StatusOf("slow")).Waiters);
+    }
+
+    [Fact]
+    public async Task AwaitAllAsync_grants_all_keys_in_the_given_order()
+    {
+        await using var h = await _client.AwaitAllAsync(["z", "a", 3]);
+        Assert.Equal(new object[] { "z", "a", 3 }, h.Keys);
+        Assert.True(h.Grant.IsMulti);
+        foreach (var k in h.Keys)
+        {
+            Assert.Equal(h.Owner, await _client.WhereIsAsync(k));
+        }
+    }
+
+    [Fact]
+    public async Task Bad_key_lists_throw_ArgumentException_before_anything_is_locked()
+    {
+        var dup = await Assert.ThrowsAsync<ArgumentException>(() => _client.AwaitAllAsync(["x", "y", "x"]));
+        Assert.Contains("\"x\"", dup.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => _client.AwaitAllAsync([]));
+        await Assert.ThrowsAsync<ArgumentException>(() => _client.AwaitAllAsync(["x", null!]));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => _client.AwaitAsync(null!));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => _client.AwaitAllAsync(null!));
+
+        Assert.Null(await _client.WhereIsAsync("x"));
+        Assert.Null(await _client.WhereIsAsync("y"));
+    }
+
+    [Fact]
+    public async Task WithLockAsync_returns_the_body_result_and_releases()
+    {
+        var result = await _client.WithLockAsync("with", async h =>
+        {
+            Assert.Equal(h.Owner, await _client.WhereIsAsync("with"));
+            return 42;
+        });
+        Assert.Equal(42, result);
+        Assert.Null(await _client.WhereIsAsync("with"));
+    }
+
+    [Fact]
+    public async Task WithLockAsync_releases_and_rethrows_the_body_exception_unchanged()
+    {
+        var thrown = new InvalidOperationException("boom");
+        var caught = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _client.WithLockAllAsync(["e1", "e2"], _ => Task.FromException(thrown)));
+        Assert.Same(thrown, caught);
+        Assert.Null(await _client.WhereIsAsync("e1"));
+        Assert.Null(await _client.WhereIsAsync("e2"));
+    }
+
+    [Fact]
+    public async Task WithLockAsync_never_runs_the_body_when_the_lock_is_not_granted()
+    {
+        await using var held = await _client.LockAsync("never");
+        var ran = false;
+        await Assert.ThrowsAsync<LockTimeoutException>(() =>
+            _client.WithLockAsync("never", _ => { ran = true; return Task.CompletedTask; }, TimeSpan.Zero));
+        Assert.False(ran);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_wait_withdraws_it_and_throws_OperationCanceledException()
+    {
+        await using var held = await _client.LockAsync("c");
+        using var cts = new CancellationTokenSource();
+        var waiting = _client.AwaitAsync("c", Timeout.InfiniteTimeSpan, cts.Token);
+        await WaitUntilWaiters("c", 1);
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Empty((await StatusOf("c")).Waiters);
+        Assert.Equal(held.Owner, await _client.WhereIsAsync("c"));
+    }
+
+    [Fact]
+    public async Task A_grant_that_crosses_a_cancellation_is_released_never_leaked()
+    {
+        // Release and cancel race many times; whichever wins, the key must end up free.
+        for (var i = 0; i < 50; i++)
+        {
+            var key = $"cross-{i}";
+            var held = await _client.LockAsync(key);
+            using var cts = new CancellationTokenSource();
+            var waiting = _client.AwaitAsync(key, Timeout.InfiniteTimeSpan, cts.Token);
+            await WaitUntilWaiters(key, 1);
+
+            var release = held.ReleaseAsync();
+            await cts.CancelAsync();
+            await release;
+
+            try
+            {
+                var won = await waiting;
+                await won.DisposeAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                // The cancellation won: the wait was withdrawn or the crossed grant handed back.
+            }
+
+            await AwaitAssertAsync(async () => Assert.Null((await StatusOf(key)).Owner), Long);
+        }
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_twice_throws_ReleaseException_and_dispose_does_not()
+    {
+        var h = await _client.LockAsync("twice");
+        await h.ReleaseAsync();
+        var e = await Assert.ThrowsAsync<ReleaseException>(() => h.ReleaseAsync());
+        Assert.Equal(ReleaseFailure.NotLocked, e.Cause);
+        Assert.Contains("\"twice\"", e.Message);
+        await h.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GiveAwayAsync_moves_the_lock_to_the_heir()
+    {
+        var heir = CreateTestProbe();
+        var h = await _client.LockAsync("gift");
+        await h.GiveAwayAsync(heir.Ref, "data");
+
+        var transfer = heir.ExpectMsg<LockTransferred>(Long);
+        Assert.Equal(h.Owner, transfer.From);
+        Assert.Equal("data", transfer.GiftData);
+        Assert.True(transfer.Grant.FencingToken > h.FencingToken);
+        Assert.Equal(heir.Ref, await _client.WhereIsAsync("gift"));
+
+        var e = await Assert.ThrowsAsync<ReleaseException>(() => h.ReleaseAsync());
+        Assert.Equal(ReleaseFailure.NotOwner, e.Cause);
+        Assert.Equal(heir.Ref, e.CurrentOwner);
+        await h.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GoodbyeAsync_without_owner_releases_every_held_handle()
+    {
+        var a = await _client.LockAsync("g1");
+        var b = await _client.AwaitAllAsync(["g2", "g3"]);
+        var released = await _client.GoodbyeAsync();
+        Assert.Equal(new object[] { "g1", "g2", "g3" }, released.OrderBy(k => (string)k));
+        Assert.False(a.IsHeld);
+        Assert.False(b.IsHeld);
+        Assert.Null(await _client.WhereIsAsync("g2"));
+    }
+
+    [Fact]
+    public async Task A_client_with_an_explicit_owner_locks_for_that_owner()
+    {
+        var owner = CreateTestProbe();
+        var client = new LockClient(_locks, new LockClientOptions { Owner = owner.Ref });
+        var h = await client.AwaitAsync("mine");
+        Assert.Equal(owner.Ref, h.Owner);
+        Assert.Equal(owner.Ref, await client.WhereIsAsync("mine"));
+
+        var self = await Assert.ThrowsAsync<LockRefusedException>(() => client.AwaitAsync("mine"));
+        Assert.Equal(RefusalReason.SelfDeadlock, self.Reason);
+        Assert.Equal("mine", self.Key);
+
+        await client.AwaitAsync("mine2");
+        var released = await client.GoodbyeAsync();
+        Assert.Equal(2, released.Count);
+        Assert.False(h.IsHeld);
+        Assert.Null(await client.WhereIsAsync("mine"));
+    }
+
+    [Fact]
+    public async Task Stopping_an_explicit_owner_frees_its_keys_and_a_later_release_reports_the_loss()
+    {
+        var owner = CreateTestProbe();
+        var client = new LockClient(_locks, new LockClientOptions { Owner = owner.Ref });
+        var h = await client.AwaitAsync("crash");
+        Watch(owner.Ref);
+        Sys.Stop(owner.Ref);
+        ExpectTerminated(owner.Ref, Long);
+        await AwaitAssertAsync(async () => Assert.Null(await _client.WhereIsAsync("crash")), Long);
+
+        var e = await Assert.ThrowsAsync<ReleaseException>(() => h.ReleaseAsync());
+        Assert.Equal(ReleaseFailure.NotLocked, e.Cause);
+        Assert.True(h.HandleLostToken.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task HandleLostToken_is_cancelled_when_the_manager_stops()
+    {
+        var h = await _client.LockAsync("lost");
+        var lost = new TaskCompletionSource();
+        h.HandleLostToken.Register(() => lost.TrySetResult());
+        Sys.Stop(_locks);
+        await lost.Task.WaitAsync(Long);
+        await h.DisposeAsync(); // never throws for a lost lock
+    }
+
+    [Fact]
+    public async Task GetMetaAsync_returns_the_manager_metadata() =>
+        Assert.Equal("orders-db", await _client.GetMetaAsync());
+
+    [Fact]
+    public async Task A_request_to_a_silent_manager_throws_TimeoutException()
+    {
+        var silent = CreateTestProbe();
+        var client = new LockClient(silent.Ref, new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100) });
+        await Assert.ThrowsAsync<TimeoutException>(() => client.WhereIsAsync("k"));
+        await Assert.ThrowsAsync<TimeoutException>(() => client.TryLockAsync("k"));
+    }
+}
