@@ -4,7 +4,6 @@
 // owners hear about their lost locks), and logs through the host's ILoggerFactory when Akka's
 // logger-factory bridge is configured.
 
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
@@ -198,11 +197,8 @@ public sealed class HostingSpecs
 
         public Task<LogEvent> Matched => _matched.Task;
 
-        public ConcurrentQueue<LogEvent> Events { get; } = new();
-
         public void Emit(LogEvent logEvent)
         {
-            Events.Enqueue(logEvent);
             if (predicate(logEvent))
             {
                 _matched.TrySetResult(logEvent);
