@@ -109,7 +109,7 @@ static async Task Chapter4_GiveAwayWhereIsAndTokens(ActorSystem system, LockClie
     var heir = system.ActorOf(Props.Create(() => new Heir(heirReceived)), "heir");
 
     var handle = await client.LockAsync("ledger");
-    Say($"took 'ledger': token {handle.FencingToken}, metadata '{handle.Grant.Metadata}', owner {handle.Owner.Path.Name}");
+    Say($"took 'ledger': token {handle.FencingToken}, metadata '{handle.Grant.Metadata}', owner {handle.Owner.Path}");
 
     await handle.GiveAwayAsync(heir, giftData: "closing balance: $4000");
     var transfer = await heirReceived.Task.WaitAsync(TimeSpan.FromSeconds(10));
