@@ -40,7 +40,7 @@ public sealed class LockClientOptions
 /// </example>
 public sealed class LockClient
 {
-    private readonly ExtendedActorSystem _system;
+    private readonly IActorRefProvider _provider;
     private readonly ConcurrentDictionary<LockHandle, byte> _handles = new();
 
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
@@ -51,7 +51,7 @@ public sealed class LockClient
     public LockClient(IActorRef locks, LockClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(locks);
-        if (locks is not IInternalActorRef { Provider.Settings.System: ExtendedActorSystem system } || locks.IsNobody())
+        if (locks is not IInternalActorRef { Provider: { } provider } || locks.IsNobody())
         {
             throw new ArgumentException($"{locks} is not a lock manager reference of a running actor system.", nameof(locks));
         }
@@ -68,7 +68,7 @@ public sealed class LockClient
             throw new ArgumentException($"Owner {owner} is no actor.", nameof(options));
         }
 
-        _system = system;
+        _provider = provider;
         Manager = locks;
         Owner = options.Owner;
         RequestTimeout = timeout;
@@ -93,11 +93,11 @@ public sealed class LockClient
     public async Task<LockHandle?> TryLockAsync(object key, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (reply, op) = await RunAsync(new TryLock(key) { Owner = Owner }, [key], isWait: false, ct).ConfigureAwait(false);
+        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, [key], isWait: false, ct).ConfigureAwait(false);
         return reply switch
         {
             LockBusy => null,
-            _ => HandleFrom(reply, op),
+            _ => HandleFrom(reply, owner),
         };
     }
 
@@ -111,11 +111,11 @@ public sealed class LockClient
     public async Task<LockHandle> LockAsync(object key, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (reply, op) = await RunAsync(new TryLock(key) { Owner = Owner }, [key], isWait: false, ct).ConfigureAwait(false);
+        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, [key], isWait: false, ct).ConfigureAwait(false);
         return reply switch
         {
             LockBusy busy => throw new LockBusyException(busy.Key, busy.Owner),
-            _ => HandleFrom(reply, op),
+            _ => HandleFrom(reply, owner),
         };
     }
 
@@ -131,8 +131,8 @@ public sealed class LockClient
     public async Task<LockHandle> AwaitAsync(object key, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (reply, op) = await RunAsync(new Await(key, timeout) { Owner = Owner }, [key], isWait: true, ct).ConfigureAwait(false);
-        return HandleFrom(reply, op);
+        var (reply, owner) = await RunAsync(new Await(key, timeout) { Owner = Owner }, [key], isWait: true, ct).ConfigureAwait(false);
+        return HandleFrom(reply, owner);
     }
 
     /// <summary>
@@ -150,8 +150,8 @@ public sealed class LockClient
     public async Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         var list = CheckedKeys(keys);
-        var (reply, op) = await RunAsync(new AwaitAll(list, timeout) { Owner = Owner }, list, isWait: true, ct).ConfigureAwait(false);
-        return HandleFrom(reply, op);
+        var (reply, owner) = await RunAsync(new AwaitAll(list, timeout) { Owner = Owner }, list, isWait: true, ct).ConfigureAwait(false);
+        return HandleFrom(reply, owner);
     }
 
     /// <summary>Runs <paramref name="body"/> while holding <paramref name="key"/> (the Elixir <c>with_lock/4</c>).</summary>
@@ -288,29 +288,25 @@ public sealed class LockClient
 
     internal void Forget(LockHandle handle) => _handles.TryRemove(handle, out _);
 
-    internal void StopOwner(IActorRef? ownerActor) => ownerActor?.Tell(LockOperationActor.Done.Instance);
-
-    private async Task<(object Reply, Operation Op)> RunAsync(IOwnedLockRequest request, IReadOnlyList<object> keys, bool isWait, CancellationToken ct)
+    private async Task<(object Reply, LockOwnerRef Owner)> RunAsync(IOwnedLockRequest request, IReadOnlyList<object> keys, bool isWait, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var result = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var lost = new CancellationTokenSource();
-        var actor = _system.SystemActorOf(Props.Create(() => new LockOperationActor(
-            Manager, request, keys, isWait, isWait ? null : RequestTimeout, result, lost, ct)));
-        await using (ct.Register(static a => ((IActorRef)a!).Tell(LockOperationActor.CancelRequested.Instance), actor).ConfigureAwait(false))
+        var owner = new LockOwnerRef(_provider, Manager, Owner);
+        var reply = await owner.RequestAsync(request, isWait ? null : RequestTimeout, ct, isWait ? keys : null).ConfigureAwait(false);
+        if (reply is not LockAcquired)
         {
-            var reply = await result.Task.ConfigureAwait(false);
-            return (reply, new Operation(actor, lost));
+            owner.Stop();
         }
+
+        return (reply, owner);
     }
 
-    private LockHandle HandleFrom(object reply, Operation op)
+    private LockHandle HandleFrom(object reply, LockOwnerRef owner)
     {
         switch (reply)
         {
             case LockAcquired acquired:
-                var ownerActor = Owner is null ? op.Actor : null;
-                var handle = new LockHandle(this, acquired.Grant, Owner ?? op.Actor, ownerActor, op.Lost);
+                var handle = new LockHandle(this, acquired.Grant, owner);
                 _handles.TryAdd(handle, 0);
                 return handle;
             case LockTimedOut timedOut:
@@ -385,6 +381,4 @@ public sealed class LockClient
 
         return list;
     }
-
-    private readonly record struct Operation(IActorRef Actor, CancellationTokenSource Lost);
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using LockActors.Client;
 
 namespace LockActors;
 
@@ -16,19 +17,18 @@ public sealed class LockHandle : IAsyncDisposable
     private const int Held = 0, Released = 1, GivenAway = 2;
 
     private readonly LockClient _client;
-    private readonly IActorRef? _ownerActor;
-    private readonly CancellationTokenSource _lost;
+    private readonly LockOwnerRef _ref;
     private int _state;
     private IActorRef? _heir;
 
-    internal LockHandle(LockClient client, LockGrant grant, IActorRef owner, IActorRef? ownerActor, CancellationTokenSource lost)
+    internal LockHandle(LockClient client, LockGrant grant, LockOwnerRef ownerRef)
     {
         _client = client;
         Grant = grant;
-        Owner = owner;
-        _ownerActor = ownerActor;
-        _lost = lost;
+        _ref = ownerRef;
     }
+
+    private bool OwnsItself => _client.Owner is null;
 
     /// <summary>The grant: keys, owner, fencing token and the manager's metadata.</summary>
     public LockGrant Grant { get; }
@@ -43,10 +43,10 @@ public sealed class LockHandle : IAsyncDisposable
     public long FencingToken => Grant.FencingToken;
 
     /// <summary>The actor that owns the lock at the manager.</summary>
-    public IActorRef Owner { get; }
+    public IActorRef Owner => Grant.Owner;
 
     /// <summary>Cancelled when the lock is lost without being released (see <see cref="LockLost"/>).</summary>
-    public CancellationToken HandleLostToken => _lost.Token;
+    public CancellationToken HandleLostToken => _ref.Lost.Token;
 
     /// <summary>True until the handle is released, given away or ended by a goodbye.</summary>
     public bool IsHeld => Volatile.Read(ref _state) == Held;
@@ -67,13 +67,13 @@ public sealed class LockHandle : IAsyncDisposable
 
         try
         {
-            var reply = await _client.AskAsync(new Release(Grant) { Owner = Owner }).ConfigureAwait(false);
+            var reply = await _ref.RequestAsync(new Release(Grant) { Owner = _client.Owner }, _client.RequestTimeout, CancellationToken.None, null).ConfigureAwait(false);
             switch (reply)
             {
                 case LockActors.Released:
                     return;
                 case ReleaseFailed failed:
-                    _ = _lost.CancelAsync();
+                    _ = _ref.Lost.CancelAsync();
                     throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
                 case LockRefused refused:
                     throw LockClient.Refusal(refused);
@@ -81,7 +81,7 @@ public sealed class LockHandle : IAsyncDisposable
                     throw new InvalidOperationException($"The lock manager answered Release with an unexpected {reply.GetType().Name}.");
             }
         }
-        catch (TimeoutException) when (_ownerActor is null)
+        catch (TimeoutException) when (!OwnsItself)
         {
             // With an explicit owner nothing else will release the keys: let the caller retry.
             Volatile.Write(ref _state, Held);
@@ -118,7 +118,7 @@ public sealed class LockHandle : IAsyncDisposable
         var restore = true;
         try
         {
-            var reply = await _client.AskAsync(new GiveAway(Grant, heir, giftData) { Owner = Owner }).ConfigureAwait(false);
+            var reply = await _ref.RequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, _client.RequestTimeout, CancellationToken.None, null).ConfigureAwait(false);
             switch (reply)
             {
                 case GaveAway:
@@ -127,7 +127,7 @@ public sealed class LockHandle : IAsyncDisposable
                     return;
                 case ReleaseFailed failed:
                     restore = false;
-                    _ = _lost.CancelAsync();
+                    _ = _ref.Lost.CancelAsync();
                     throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
                 case LockRefused refused:
                     throw LockClient.Refusal(refused);
@@ -135,9 +135,9 @@ public sealed class LockHandle : IAsyncDisposable
                     throw new InvalidOperationException($"The lock manager answered GiveAway with an unexpected {reply.GetType().Name}.");
             }
         }
-        catch (TimeoutException) when (_ownerActor is not null)
+        catch (TimeoutException) when (OwnsItself)
         {
-            // The owner actor is stopped below, which frees the keys whatever happened.
+            // The owner is stopped below, which frees the keys whatever happened.
             restore = false;
             throw;
         }
@@ -174,9 +174,9 @@ public sealed class LockHandle : IAsyncDisposable
         {
             // Already released, given away or lost: nothing to do.
         }
-        catch (TimeoutException) when (_ownerActor is not null)
+        catch (TimeoutException) when (OwnsItself)
         {
-            // The owner actor is stopped, so the manager frees the keys when it notices.
+            // The owner is stopped, so the manager frees the keys when it notices.
         }
     }
 
@@ -192,7 +192,7 @@ public sealed class LockHandle : IAsyncDisposable
     private void End()
     {
         _client.Forget(this);
-        _client.StopOwner(_ownerActor);
+        _ref.Stop();
     }
 
     private ReleaseException Ended() => Volatile.Read(ref _state) == GivenAway
