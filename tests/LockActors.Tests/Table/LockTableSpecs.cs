@@ -314,6 +314,36 @@ public sealed class LockTableSpecs
         Assert.Equal(_d, Fx.Single<LockAcquired>(_d).Grant.Owner);
     }
 
+    [Fact]
+    public void Deadlines_stay_exact_after_many_withdrawn_waits_are_cleared_from_the_deadline_heap()
+    {
+        // More than 1,024 withdrawn waits with deadlines make the table rebuild its deadline heap.
+        _t.Now = 0;
+        var grant = _t.Acquire(_a, "k");
+        var waiters = Enumerable.Range(0, 1_500).Select(i => TableFixture.Ref($"w{i}")).ToArray();
+        for (var i = 0; i < waiters.Length; i++)
+        {
+            _t.Table.Await(waiters[i], waiters[i], "k", TimeSpan.FromMilliseconds(1_000 + i), _t.Now);
+        }
+
+        for (var i = 0; i < 1_400; i++)
+        {
+            _t.Table.CancelAwait(waiters[i], waiters[i], null);
+        }
+
+        _t.Table.CheckInvariants();
+        Assert.Equal(waiters.Skip(1_400), _t.WaitersOf("k"));
+
+        _t.ExpireAt(1_000 + 1_449);
+
+        Assert.All(waiters.Skip(1_400).Take(50), w => Assert.IsType<LockTimedOut>(Fx.Single<object>(w)));
+        Assert.All(waiters.Skip(1_450), w => Assert.Empty(Fx.To(w)));
+        Assert.Equal(1_000 + 1_450, Fx.LastWakeAt);
+
+        _t.Release(_a, grant);
+        Assert.IsType<LockAcquired>(Fx.Single<object>(waiters[1_450]));
+    }
+
     // -----------------------------------------------------------------------------------
     // AwaitAll
     // -----------------------------------------------------------------------------------
