@@ -403,6 +403,43 @@ public sealed class BadInputSpecs : LockSpecBase
         scene.Waiter.ExpectMsg<LockAcquired>(Patience);
     }
 
+    /// <summary>An exception that cannot even describe itself.</summary>
+    private sealed class UnprintableException : Exception
+    {
+        public override string Message => throw new InvalidOperationException("no message either");
+
+        public override string ToString() => throw new InvalidOperationException("no text either");
+    }
+
+    /// <summary>A key whose hash fails with an exception that cannot be printed.</summary>
+    private sealed class WickedKey
+    {
+        public override int GetHashCode() => throw new UnprintableException();
+
+        public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
+        public override string ToString() => throw new InvalidOperationException("no name either");
+    }
+
+    [Fact]
+    public void A_key_that_fails_with_an_unprintable_exception_is_refused_and_the_locks_survive()
+    {
+        var scene = SetUp();
+        var sender = CreateTestProbe();
+        var wicked = new WickedKey();
+
+        foreach (var request in new object[] { new TryLock(wicked), new AwaitAll(new object[] { "free", wicked }), new WhereIs(wicked) })
+        {
+            sender.Send(scene.Manager, request);
+            ExpectRefused(sender, RefusalReason.InvalidRequest, null);
+        }
+
+        // Had the manager crashed and restarted, the owner would have been told its lock was lost.
+        AssertUnchanged(scene);
+        Release(scene.Manager, scene.Owner, scene.Grant);
+        scene.Waiter.ExpectMsg<LockAcquired>(Patience);
+    }
+
     [Fact]
     public void An_unknown_message_is_ignored_and_changes_nothing()
     {
