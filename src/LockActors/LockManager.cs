@@ -153,8 +153,10 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 _table.ExpireDue(Now);
                 break;
             default:
+                // Rendered here, safely: the logger would call the message's ToString itself,
+                // and one that throws breaks logging for the whole actor system.
                 _log.Warning("LockManager ignored an unknown message {UnknownMessage} of type {MessageType} from {Sender}",
-                    message, message.GetType().FullName, Sender);
+                    KeyText.Of(message), message.GetType().FullName, Sender);
                 break;
         }
     }
@@ -179,7 +181,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
             return Sender;
         }
 
-        _log.Warning("LockManager ignored {Request}: it names no owner and has no sender to own the lock", request);
+        _log.Warning("LockManager ignored {Request}: it names no owner and has no sender to own the lock", KeyText.Of(request));
         return null;
     }
 
