@@ -441,6 +441,19 @@ public sealed class BadInputSpecs : LockSpecBase
     }
 
     [Fact]
+    public void A_request_with_neither_owner_nor_sender_and_an_unprintable_key_is_ignored_and_logging_goes_on()
+    {
+        var scene = SetUp();
+
+        EventFilter.Warning(contains: "no owner").ExpectOne(Patience,
+            () => scene.Manager.Tell(new TryLock(new WickedKey()), ActorRefs.NoSender));
+        EventFilter.Warning(contains: "no owner").ExpectOne(Patience,
+            () => scene.Manager.Tell(new TryLock("free"), ActorRefs.NoSender));
+
+        AssertUnchanged(scene);
+    }
+
+    [Fact]
     public void An_unknown_message_is_ignored_and_changes_nothing()
     {
         var scene = SetUp();

@@ -80,4 +80,25 @@ public sealed class StrayMessageSpecs : LockSpecBase
         Assert.Equal(grant.FencingToken, Inspect(manager, "echo").FencingToken);
         owner.ExpectNoMsg(Brief);
     }
+    /// <summary>A message that cannot be printed.</summary>
+    private sealed class Unprintable
+    {
+        public override string ToString() => throw new InvalidOperationException("cannot print me");
+    }
+
+    [Fact]
+    public void A_stray_message_that_cannot_be_printed_is_ignored_and_logging_goes_on()
+    {
+        var manager = NewManager();
+        var owner = CreateTestProbe();
+        var grant = Lock(manager, owner, "print");
+
+        manager.Tell(new Unprintable(), owner.Ref);
+
+        // The logger still works: the next stray message is logged as usual.
+        EventFilter.Warning(contains: "after-the-unprintable").ExpectOne(Patience,
+            () => manager.Tell(new SomethingElse("after-the-unprintable"), owner.Ref));
+        Assert.Equal(grant.FencingToken, Inspect(manager, "print").FencingToken);
+        owner.ExpectNoMsg(Brief);
+    }
 }
