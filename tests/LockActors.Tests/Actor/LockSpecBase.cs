@@ -72,7 +72,7 @@ public abstract class LockSpecBase : Akka.TestKit.Xunit2.TestKit
     protected void Release(IActorRef manager, TestProbe owner, LockGrant grant)
     {
         owner.Send(manager, new Release(grant));
-        owner.ExpectMsg<Released>(Patience);
+        Assert.Equal(grant.Keys, owner.ExpectMsg<Released>(Patience).Keys);
     }
 
     /// <summary>Waits until <paramref name="waiter"/> is listed in the queue of <paramref name="key"/>.</summary>

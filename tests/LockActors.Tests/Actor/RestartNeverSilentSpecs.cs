@@ -122,6 +122,24 @@ public sealed class RestartNeverSilentSpecs : LockSpecBase
     }
 
     [Fact]
+    public void An_heir_is_told_of_the_grant_it_received_and_the_giver_of_nothing()
+    {
+        var manager = RestartableManager();
+        var giver = CreateTestProbe();
+        var heir = CreateTestProbe();
+        var grant = LockAll(manager, giver, "given-1", "given-2");
+        giver.Send(manager, new GiveAway(grant, heir.Ref));
+        var newGrant = giver.ExpectMsg<GaveAway>(Patience).NewGrant;
+        heir.ExpectMsg<LockTransferred>(Patience);
+
+        manager.Tell(Kill.Instance);
+
+        var lost = heir.ExpectMsg<LockLost>(Patience);
+        Assert.Equal(newGrant, lost.Grant);
+        giver.ExpectNoMsg(Brief);
+    }
+
+    [Fact]
     public void A_refused_wait_is_answered_at_its_sender_even_for_a_named_owner()
     {
         var manager = RestartableManager();
