@@ -155,6 +155,23 @@ public sealed class BadInputSpecs : LockSpecBase
     }
 
     [Fact]
+    public void The_default_limit_is_1024_keys_per_request()
+    {
+        var manager = NewManager();
+        var owner = CreateTestProbe();
+        var keys = Enumerable.Range(0, 1025).Select(i => (object)i).ToArray();
+
+        owner.Send(manager, new AwaitAll(keys));
+        ExpectRefused(owner, RefusalReason.InvalidRequest, null);
+        AssertFree(manager, 0);
+
+        owner.Send(manager, new AwaitAll(keys[..1024]));
+        Assert.Equal(1024, owner.ExpectMsg<LockAcquired>(Patience).Grant.Keys.Count);
+        Assert.Equal(owner.Ref, WhereIs(manager, 1023));
+        Assert.Null(WhereIs(manager, 1024));
+    }
+
+    [Fact]
     public void Releasing_a_key_held_by_someone_else_fails_with_NotOwner_naming_the_owner()
     {
         var scene = SetUp();
