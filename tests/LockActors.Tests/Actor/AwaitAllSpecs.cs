@@ -213,6 +213,61 @@ public sealed class AwaitAllSpecs : LockSpecBase
         }
     }
 
+    [Fact]
+    public void Lockers_all_finish_when_greedy_actors_holding_or_waiting_for_their_keys_are_killed()
+    {
+        const int lockers = 20;
+        const int greedy = 8;
+        var seed = Environment.TickCount;
+        _output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        var manager = NewManager();
+        var pool = new object[] { "g1", "g2", "g3", "g4", "g5", "g6" };
+        var inUse = new ConcurrentDictionary<object, string>();
+        var done = CreateTestProbe();
+
+        // Greedy actors take keys and never give them back; lockers queue up behind them.
+        var hogs = new List<IActorRef>();
+        for (var i = 0; i < greedy; i++)
+        {
+            var keys = pool.OrderBy(_ => random.Next()).Take(2).ToArray();
+            hogs.Add(Sys.ActorOf(Props.Create(() => new Hog(manager, keys))));
+        }
+
+        for (var i = 0; i < lockers; i++)
+        {
+            var keys = pool.OrderBy(_ => random.Next()).Take(1 + random.Next(3)).ToArray();
+            var name = $"l{i}";
+            Sys.ActorOf(Props.Create(() => new MultiLocker(manager, name, keys, 10, inUse, done.Ref)));
+        }
+
+        // Whatever each greedy actor holds or waits for when it dies must pass on.
+        foreach (var hog in hogs)
+        {
+            KillAndWait(hog);
+        }
+
+        for (var i = 0; i < lockers; i++)
+        {
+            Assert.StartsWith("done ", done.ExpectMsg<string>(TimeSpan.FromSeconds(30)));
+        }
+
+        foreach (var key in pool)
+        {
+            AwaitAssert(() => AssertFree(manager, key), Patience);
+        }
+    }
+
+    /// <summary>Locks its keys with AwaitAll and keeps them until it dies.</summary>
+    private sealed class Hog : ReceiveActor
+    {
+        public Hog(IActorRef manager, object[] keys)
+        {
+            ReceiveAny(_ => { });
+            manager.Tell(new AwaitAll(keys));
+        }
+    }
+
     private sealed record NumberedProbe(Akka.TestKit.TestProbe Probe, int Index);
 
     /// <summary>Takes and releases one key over and over, until stopped.</summary>
