@@ -65,10 +65,44 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         catch (Exception e)
         {
             // Only a key whose Equals/GetHashCode/ToString throws gets here: lookups happen before
-            // any change, so the state is intact. Refuse and carry on.
-            _log.Error(e, "Lock request {Request} from {Sender} failed and was refused", message.GetType().Name, Sender);
+            // any change, so the state is intact. Refuse and carry on. The exception comes from
+            // user code too: reading its message or text may throw again, and an exception that
+            // cannot be printed must not reach the logger (it would fail there instead).
+            var failure = Describe(e, out var printable);
+            if (printable)
+            {
+                _log.Error(e, "Lock request {Request} from {Sender} failed and was refused", message.GetType().Name, Sender);
+            }
+            else
+            {
+                _log.Error("Lock request {Request} from {Sender} failed and was refused: {Failure}", message.GetType().Name, Sender, failure);
+            }
+
             SendReply(Sender, new LockRefused(null, RefusalReason.InvalidRequest,
-                $"{message.GetType().Name} could not be handled: {e.GetType().Name}: {e.Message}"));
+                $"{message.GetType().Name} could not be handled: {failure}"));
+        }
+    }
+
+    /// <summary>"Type: message" of an exception thrown by user code, even when its members throw.</summary>
+    private static string Describe(Exception e, out bool printable)
+    {
+        try
+        {
+            _ = e.ToString();
+            printable = true;
+        }
+        catch (Exception)
+        {
+            printable = false;
+        }
+
+        try
+        {
+            return $"{e.GetType().Name}: {e.Message}";
+        }
+        catch (Exception)
+        {
+            return $"{e.GetType().Name} (its message could not be read)";
         }
     }
 
@@ -119,8 +153,10 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 _table.ExpireDue(Now);
                 break;
             default:
+                // Rendered here, safely: the logger would call the message's ToString itself,
+                // and one that throws breaks logging for the whole actor system.
                 _log.Warning("LockManager ignored an unknown message {UnknownMessage} of type {MessageType} from {Sender}",
-                    message, message.GetType().FullName, Sender);
+                    KeyText.Of(message), message.GetType().FullName, Sender);
                 break;
         }
     }
@@ -145,7 +181,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
             return Sender;
         }
 
-        _log.Warning("LockManager ignored {Request}: it names no owner and has no sender to own the lock", request);
+        _log.Warning("LockManager ignored {Request}: it names no owner and has no sender to own the lock", KeyText.Of(request));
         return null;
     }
 

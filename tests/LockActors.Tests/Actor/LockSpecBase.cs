@@ -1,0 +1,125 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LockActors.Tests.Actor;
+
+/// <summary>
+/// Shared set-up for the actor specs of <see cref="LockManager"/>: one fresh actor system per
+/// test, managers created on demand, and helpers that query the manager and wait for its answer.
+/// The manager handles one message at a time, so a query answered after a request proves that
+/// the request was handled.
+/// </summary>
+public abstract class LockSpecBase : Akka.TestKit.Xunit2.TestKit
+{
+    /// <summary>How long to wait for a message that must come (generous: the build machine is shared and slow).</summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to watch for a message that must not come.</summary>
+    protected static readonly TimeSpan Brief = TimeSpan.FromMilliseconds(300);
+
+    protected LockSpecBase(ITestOutputHelper output)
+        : base("akka.loglevel = WARNING", output)
+    {
+    }
+
+    /// <summary>Starts a manager with default settings, changed by <paramref name="configure"/>.</summary>
+    protected IActorRef NewManager(Action<LockManagerSettings>? configure = null)
+    {
+        var settings = new LockManagerSettings();
+        configure?.Invoke(settings);
+        return Sys.ActorOf(LockManager.Props(settings));
+    }
+
+    /// <summary>The manager's view of <paramref name="key"/>, asked through a probe of its own.</summary>
+    protected KeyStatus Inspect(IActorRef manager, object key)
+    {
+        var asker = CreateTestProbe();
+        asker.Send(manager, new Inspect(key));
+        return asker.ExpectMsg<KeyStatus>(Patience);
+    }
+
+    /// <summary>The current owner of <paramref name="key"/>, or null when it is free.</summary>
+    protected IActorRef? WhereIs(IActorRef manager, object key)
+    {
+        var asker = CreateTestProbe();
+        asker.Send(manager, new WhereIs(key));
+        var reply = asker.ExpectMsg<KeyOwner>(Patience);
+        Assert.Equal(key, reply.Key);
+        return reply.Owner;
+    }
+
+    /// <summary>Takes a free key for <paramref name="owner"/> with <see cref="TryLock"/> and returns the grant.</summary>
+    protected LockGrant Lock(IActorRef manager, TestProbe owner, object key)
+    {
+        owner.Send(manager, new TryLock(key));
+        var grant = owner.ExpectMsg<LockAcquired>(Patience).Grant;
+        Assert.Equal(owner.Ref, grant.Owner);
+        return grant;
+    }
+
+    /// <summary>Takes free keys at once for <paramref name="owner"/> with <see cref="AwaitAll"/>.</summary>
+    protected LockGrant LockAll(IActorRef manager, TestProbe owner, params object[] keys)
+    {
+        owner.Send(manager, new AwaitAll(keys));
+        var grant = owner.ExpectMsg<LockAcquired>(Patience).Grant;
+        Assert.Equal(owner.Ref, grant.Owner);
+        return grant;
+    }
+
+    /// <summary>Releases <paramref name="grant"/> on behalf of <paramref name="owner"/> and waits for the confirmation.</summary>
+    protected void Release(IActorRef manager, TestProbe owner, LockGrant grant)
+    {
+        owner.Send(manager, new Release(grant));
+        Assert.Equal(grant.Keys, owner.ExpectMsg<Released>(Patience).Keys);
+    }
+
+    /// <summary>Waits until <paramref name="waiter"/> is listed in the queue of <paramref name="key"/>.</summary>
+    protected void AwaitWaiting(IActorRef manager, object key, IActorRef waiter) =>
+        AwaitAssert(() => Assert.Contains(waiter, Inspect(manager, key).Waiters), Patience);
+
+    /// <summary>Waits until <paramref name="waiter"/> is no longer in the queue of <paramref name="key"/>.</summary>
+    protected void AwaitNotWaiting(IActorRef manager, object key, IActorRef waiter) =>
+        AwaitAssert(() => Assert.DoesNotContain(waiter, Inspect(manager, key).Waiters), Patience);
+
+    /// <summary>Waits until <paramref name="key"/> is held by <paramref name="owner"/> (null: free).</summary>
+    protected void AwaitOwner(IActorRef manager, object key, IActorRef? owner) =>
+        AwaitAssert(() => Assert.Equal(owner, WhereIs(manager, key)), Patience);
+
+    /// <summary>Stops <paramref name="actor"/> with <see cref="Kill"/> and waits until it is dead.</summary>
+    protected void KillAndWait(IActorRef actor)
+    {
+        var watcher = CreateTestProbe();
+        watcher.Watch(actor);
+        actor.Tell(Kill.Instance);
+        watcher.ExpectTerminated(actor, Patience);
+    }
+
+    /// <summary>Stops <paramref name="actor"/> gracefully and waits until it is dead.</summary>
+    protected void StopAndWait(IActorRef actor)
+    {
+        var watcher = CreateTestProbe();
+        watcher.Watch(actor);
+        Sys.Stop(actor);
+        watcher.ExpectTerminated(actor, Patience);
+    }
+
+    /// <summary>Asserts that a key's status is the same as in an earlier snapshot.</summary>
+    protected static void AssertSameStatus(KeyStatus before, KeyStatus after)
+    {
+        Assert.Equal(before.Key, after.Key);
+        Assert.Equal(before.Owner, after.Owner);
+        Assert.Equal(before.FencingToken, after.FencingToken);
+        Assert.Equal(before.Waiters, after.Waiters);
+    }
+
+    /// <summary>Asserts that the key is neither held nor waited for.</summary>
+    protected void AssertFree(IActorRef manager, object key)
+    {
+        var status = Inspect(manager, key);
+        Assert.Null(status.Owner);
+        Assert.Null(status.FencingToken);
+        Assert.Empty(status.Waiters);
+    }
+}
