@@ -23,4 +23,22 @@ public sealed record LockGrant(
 {
     /// <summary>The first (for single-key grants, the only) key.</summary>
     public object Key => Keys[0];
+
+    /// <summary>
+    /// Two grants are equal when they name the same keys in the same order, the same owner, fencing
+    /// token, kind and metadata, so a grant received in <see cref="LockLost"/> equals the one
+    /// received in <see cref="LockAcquired"/> (the key lists are compared item by item, not by reference).
+    /// </summary>
+    /// <param name="other">The grant to compare with.</param>
+    /// <returns>True when both describe the same grant.</returns>
+    public bool Equals(LockGrant? other) =>
+        other is not null
+        && FencingToken == other.FencingToken
+        && IsMulti == other.IsMulti
+        && Equals(Owner, other.Owner)
+        && Equals(Metadata, other.Metadata)
+        && Keys.SequenceEqual(other.Keys);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(FencingToken, Owner);
 }

@@ -243,7 +243,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     {
         if (message is LockLost lost)
         {
-            _log.Warning("Lock lost: keys {LockKeys} of {Owner} under fencing token {FencingToken}: {Reason}",
+            _log.Warning("Lock lost: {LockKeys} of {Owner} under fencing token {FencingToken}: {Reason}",
                 KeyText.OfAll(lost.Grant.Keys), lost.Grant.Owner, lost.Grant.FencingToken, lost.Reason);
         }
 

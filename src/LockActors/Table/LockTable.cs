@@ -259,14 +259,13 @@ internal sealed class LockTable
         }
 
         var heirParty = Enlist(heir);
-        var newGrant = new LockGrant(grant.Keys, grant.IsMulti, heir, ++_lastToken, _settings.Metadata);
-        foreach (var key in grant.Keys)
+        var keys = Snapshot(grant.Keys);
+        var newGrant = new LockGrant(keys, grant.IsMulti, heir, ++_lastToken, _settings.Metadata);
+        foreach (var key in keys)
         {
             var entry = _keys[key];
-            giver.Held.Remove(entry);
-            entry.Holder = heirParty;
-            entry.Grant = newGrant;
-            heirParty.Held.Add(entry);
+            giver.Unhold(entry);
+            Hold(heirParty, entry, newGrant);
         }
 
         Forget(giver);
@@ -369,7 +368,7 @@ internal sealed class LockTable
             waiters.Add(node.Wait.Owner.Actor);
         }
 
-        return new KeyStatus(key, entry.Holder?.Actor, entry.Grant?.FencingToken, waiters);
+        return new KeyStatus(key, entry.Holder?.Actor, entry.Holder is null ? null : entry.Token, waiters);
     }
 
     // -----------------------------------------------------------------------------------
@@ -481,12 +480,17 @@ internal sealed class LockTable
         var grant = new LockGrant(keys, isMulti, owner.Actor, ++_lastToken, _settings.Metadata);
         foreach (var entry in entries)
         {
-            entry.Holder = owner;
-            entry.Grant = grant;
-            owner.Held.Add(entry);
+            Hold(owner, entry, grant);
         }
 
         return grant;
+    }
+
+    private static void Hold(Party owner, KeyEntry entry, LockGrant grant)
+    {
+        owner.Hold(entry);
+        entry.Token = grant.FencingToken;
+        entry.MultiKeys = grant.IsMulti ? grant.Keys : null;
     }
 
     private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, long deadline)
@@ -549,9 +553,7 @@ internal sealed class LockTable
 
     private void FreeEntry(Party party, KeyEntry entry)
     {
-        party.Held.Remove(entry);
-        entry.Holder = null;
-        entry.Grant = null;
+        party.Unhold(entry);
         _dirty.Enqueue(entry);
     }
 
@@ -573,16 +575,13 @@ internal sealed class LockTable
             wait = next;
         }
 
-        var released = new List<object>(party.Held.Count);
-        foreach (var entry in party.Held)
+        var released = new List<object>(party.HeldCount);
+        while (party.FirstHeld is { } entry)
         {
             released.Add(entry.Key);
-            entry.Holder = null;
-            entry.Grant = null;
-            _dirty.Enqueue(entry);
+            FreeEntry(party, entry);
         }
 
-        party.Held.Clear();
         Forget(party, dead: notifyReplyToOf is not null);
         return released;
     }
@@ -665,7 +664,7 @@ internal sealed class LockTable
                 return null;
             }
 
-            if (token is { } t && entry.Grant!.FencingToken != t)
+            if (token is { } t && entry.Token != t)
             {
                 _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.StaleGrant, holder.Actor));
                 return null;
@@ -675,26 +674,29 @@ internal sealed class LockTable
         return party;
     }
 
-    /// <summary>The grants a party holds, each listing the keys still held under it.</summary>
-    private static IEnumerable<LockGrant> LostGrants(Party party)
+    /// <summary>
+    /// The grants a party holds, rebuilt from its entries (one grant per fencing token), each listing
+    /// the keys still held under it in the order of the original request.
+    /// </summary>
+    private IEnumerable<LockGrant> LostGrants(Party party)
     {
-        var byGrant = new Dictionary<LockGrant, int>(ReferenceEqualityComparer.Instance);
-        foreach (var entry in party.Held)
+        var byToken = new Dictionary<long, List<KeyEntry>>();
+        for (var entry = party.FirstHeld; entry is not null; entry = entry.HeldNext)
         {
-            byGrant[entry.Grant!] = byGrant.GetValueOrDefault(entry.Grant!) + 1;
+            if (!byToken.TryGetValue(entry.Token, out var entries))
+            {
+                byToken[entry.Token] = entries = [];
+            }
+
+            entries.Add(entry);
         }
 
-        foreach (var (grant, stillHeld) in byGrant)
+        foreach (var (token, entries) in byToken.OrderBy(g => g.Key))
         {
-            if (stillHeld == grant.Keys.Count)
-            {
-                yield return grant;
-            }
-            else
-            {
-                var keys = grant.Keys.Where(k => party.Held.Any(e => ReferenceEquals(e.Grant, grant) && Equals(e.Key, k))).ToArray();
-                yield return grant with { Keys = keys };
-            }
+            IReadOnlyList<object> keys = entries[0].MultiKeys is { } all
+                ? all.Where(k => entries.Exists(e => Equals(e.Key, k))).ToArray()
+                : [entries[0].Key];
+            yield return new LockGrant(keys, entries[0].MultiKeys is not null, party.Actor, token, _settings.Metadata);
         }
     }
 
@@ -860,9 +862,9 @@ internal sealed class LockTable
             Check(!entry.IsIdle, $"key {KeyText.Of(key)} is neither held nor waited for but still in the table");
             if (entry.Holder is { } holder)
             {
-                Check(holder.Held.Contains(entry), $"key {KeyText.Of(key)} names an owner that does not list it");
                 Check(_parties.TryGetValue(holder.Actor, out var p) && p == holder, $"owner of {KeyText.Of(key)} is not a known party");
-                Check(entry.Grant is not null && entry.Grant.Owner.Equals(holder.Actor), $"key {KeyText.Of(key)} has no grant for its owner");
+                Check(entry.Token > 0 && entry.Token <= _lastToken, $"key {KeyText.Of(key)} is held under token {entry.Token}, which was never handed out");
+                Check(entry.MultiKeys is null || entry.MultiKeys.Contains(entry.Key), $"key {KeyText.Of(key)} is not among the keys of its multi-key grant");
             }
 
             long lastId = 0;
@@ -885,15 +887,25 @@ internal sealed class LockTable
             }
         }
 
+        var heldEntries = _keys.Values.Count(e => e.Holder is not null);
+        Check(heldEntries == _parties.Values.Sum(p => p.HeldCount), "some held key is missing from its owner's list");
+
         foreach (var (actor, party) in _parties)
         {
             Check(party.Actor.Equals(actor), $"party {actor} is filed under another actor");
             Check(!party.IsEmpty, $"party {actor} holds and waits for nothing but is still watched");
-            foreach (var entry in party.Held)
+            var held = 0;
+            KeyEntry? previous = null;
+            for (var entry = party.FirstHeld; entry is not null; entry = entry.HeldNext)
             {
+                held++;
+                Check(entry.HeldPrev == previous, $"the held keys of {actor} are badly linked");
                 Check(entry.Holder == party && _keys.TryGetValue(entry.Key, out var e) && e == entry,
                     $"party {actor} lists key {KeyText.Of(entry.Key)} that it does not hold");
+                previous = entry;
             }
+
+            Check(held == party.HeldCount, $"party {actor} counts {party.HeldCount} held keys but lists {held}");
 
             var count = 0;
             for (var wait = party.FirstWait; wait is not null; wait = wait.OwnerNext)

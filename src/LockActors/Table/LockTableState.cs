@@ -15,11 +15,21 @@ internal sealed class KeyEntry(object key)
     /// <summary>The owner, or null when the key is free (it may still be promised to <see cref="Head"/>).</summary>
     public Party? Holder;
 
-    /// <summary>The grant the key is held under (its fencing token); null when free.</summary>
-    public LockGrant? Grant;
+    /// <summary>The fencing token of the grant the key is held under; meaningless when free.</summary>
+    public long Token;
+
+    /// <summary>
+    /// The keys of the multi-key grant the key is held under, shared by all its entries; null for a
+    /// single-key grant. With <see cref="Token"/> this is enough to rebuild the grant, so no grant
+    /// object is kept per held key.
+    /// </summary>
+    public IReadOnlyList<object>? MultiKeys;
 
     /// <summary>The wait queue of this key, first come first.</summary>
     public WaitNode? Head, Tail;
+
+    /// <summary>Links in the holder's list of held entries.</summary>
+    public KeyEntry? HeldPrev, HeldNext;
 
     public bool IsFree => Holder is null;
 
@@ -125,15 +135,54 @@ internal sealed class Party(IActorRef actor)
 {
     public readonly IActorRef Actor = actor;
 
-    /// <summary>The entries this party holds.</summary>
-    public readonly HashSet<KeyEntry> Held = new();
+    /// <summary>The entries this party holds (linked through <see cref="KeyEntry.HeldNext"/>).</summary>
+    public KeyEntry? FirstHeld;
+
+    public int HeldCount;
 
     /// <summary>This party's pending waits, oldest first.</summary>
     public Wait? FirstWait, LastWait;
 
     public int WaitCount;
 
-    public bool IsEmpty => Held.Count == 0 && WaitCount == 0;
+    public bool IsEmpty => HeldCount == 0 && WaitCount == 0;
+
+    public void Hold(KeyEntry entry)
+    {
+        entry.Holder = this;
+        entry.HeldPrev = null;
+        entry.HeldNext = FirstHeld;
+        if (FirstHeld is not null)
+        {
+            FirstHeld.HeldPrev = entry;
+        }
+
+        FirstHeld = entry;
+        HeldCount++;
+    }
+
+    /// <summary>Frees an entry this party holds.</summary>
+    public void Unhold(KeyEntry entry)
+    {
+        if (entry.HeldPrev is null)
+        {
+            FirstHeld = entry.HeldNext;
+        }
+        else
+        {
+            entry.HeldPrev.HeldNext = entry.HeldNext;
+        }
+
+        if (entry.HeldNext is not null)
+        {
+            entry.HeldNext.HeldPrev = entry.HeldPrev;
+        }
+
+        entry.HeldPrev = entry.HeldNext = null;
+        entry.Holder = null;
+        entry.MultiKeys = null;
+        HeldCount--;
+    }
 
     public void AddWait(Wait wait)
     {
