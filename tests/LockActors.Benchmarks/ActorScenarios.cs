@@ -11,6 +11,18 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
     private IActorRef NewManager(LockManagerSettings? settings = null) =>
         system.ActorOf(LockManager.Props(settings), $"locks-{++_managers}");
 
+    /// <summary>Releases everything the owners hold, then stops the manager and the owners: no lock is lost noisily.</summary>
+    private async Task ShutdownAsync(IActorRef manager, params IActorRef[] owners)
+    {
+        foreach (var owner in owners)
+        {
+            manager.Tell(new Goodbye { Owner = owner }, ActorRefs.NoSender);
+        }
+
+        await manager.Ask<object>(GetMeta.Instance);
+        await StopAsync([manager, .. owners]);
+    }
+
     private async Task StopAsync(params IActorRef[] actors)
     {
         foreach (var actor in actors)
@@ -59,6 +71,17 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                 {
                     var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
                     ext.SystemActorOf(Props.Create(() => new OneShot(echo, msg, tcs)));
+                    await tcs.Task;
+                }
+            }, "ops/s");
+
+            // The same with Props built from a type and arguments instead of an expression tree.
+            await Harness.ThroughputAsync(cfg, "base.spawn-roundtrip-typed", "as base.spawn-roundtrip, Props.Create(typeof(...), args) instead of an expression", 2_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    ext.SystemActorOf(Props.Create(typeof(OneShot), echo, msg, tcs));
                     await tcs.Task;
                 }
             }, "ops/s");
@@ -167,7 +190,7 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
             }
         }, "cycles/s");
 
-        await StopAsync(owner, manager);
+        await ShutdownAsync(manager, owner);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -203,7 +226,7 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
             Console.WriteLine($"    note: {failed} requests were answered busy/timed out/refused and retried");
         }
 
-        await StopAsync([.. loopers, manager]);
+        await ShutdownAsync(manager, loopers);
     }
 
     public async Task IndependentKeysAsync()
@@ -343,7 +366,7 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
             Harness.Median(enqueueRates), enqueueRates.Min(), enqueueRates.Max(), "waits/s", null));
         Harness.Add(new Result("g.actor-expire-lag", "after the last deadline, until the last LockTimedOut arrived (100k time-outs)",
             Harness.Median(lags), lags.Min(), lags.Max(), "ms", null));
-        await StopAsync([.. ownerRefs, holder, counter, manager]);
+        await ShutdownAsync(manager, [.. ownerRefs, holder, counter]);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -420,7 +443,7 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
             Harness.Median(times), times.Min(), times.Max(), "ms", null));
         Harness.Add(new Result("h.actor-setup", "(setup: 10k actors TryLock 10 keys each by Tell, 10k AwaitAll queued)",
             Harness.Median(setups), setups.Min(), setups.Max(), "ms", null));
-        await StopAsync(counter, manager);
+        await ShutdownAsync(manager, counter);
     }
 
     /// <summary>Sends one message to a peer on start, completes a task with the reply and stops.</summary>

@@ -39,6 +39,7 @@ using (var system = ActorSystem.Create("bench", config))
 }
 
 var tables = new TableScenarios(cfg);
+tables.Sizes();
 tables.Memory();
 tables.TableSize();
 tables.Timeouts();

@@ -84,6 +84,77 @@ internal sealed class TableScenarios(BenchConfig cfg)
             Harness.Median(waitPerWaiter), waitPerWaiter.Min(), waitPerWaiter.Max(), "B/waiter", null));
     }
 
+    /// <summary>
+    /// Sizes of the table's records and of the messages of one lock+release, from allocation counts:
+    /// where the bytes per key, per waiter and per operation go.
+    /// </summary>
+    public void Sizes()
+    {
+        if (!cfg.Selected("e.size") && !cfg.Selected("f.alloc"))
+        {
+            return;
+        }
+
+        var owner = new FakeOwner(7);
+        object key = "key-1-2";
+        object[] keys = [key];
+        var party = new Party(owner);
+        var entry = new KeyEntry(key);
+        var wait = new Wait(1, party, owner, keys, false, 0);
+        var grant = new LockGrant(keys, false, owner, 1, null);
+        var sizes = new (string Name, Func<object> Make)[]
+        {
+            ("KeyEntry", () => new KeyEntry(key)),
+            ("LockGrant", () => new LockGrant(keys, false, owner, 1, null)),
+            ("object[1] (key list)", () => new object[1]),
+            ("Party (with its empty HashSet)", () => new Party(owner)),
+            ("Wait (with its WaitNode[1])", () => new Wait(1, party, owner, keys, false, 0)),
+            ("WaitNode", () => new WaitNode(wait, entry)),
+            ("LockAcquired", () => new LockAcquired(grant)),
+            ("Released", () => new Released(keys)),
+            ("TryLock", () => new TryLock(key)),
+            ("Release", () => new Release(grant)),
+        };
+        foreach (var (name, make) in sizes)
+        {
+            Harness.Add(new Result($"e.size-{name.Split(' ')[0]}", $"bytes allocated by one {name}", AllocatedBy(make), 0, 0, "B", null));
+        }
+
+        // One TryLock and one Release on the table, for an owner that holds nothing else (a party is
+        // created and dropped) and for one that keeps another key (no party churn).
+        var fx = new NullEffects();
+        var table = NewTable(fx);
+        var anchored = new FakeOwner(8);
+        table.TryLock(anchored, anchored, "anchor");
+        foreach (var (label, who) in new (string, Akka.Actor.IActorRef)[] { ("new-owner", owner), ("anchored", anchored) })
+        {
+            var cycleBytes = AllocatedBy(() =>
+            {
+                table.TryLock(who, who, "fresh");
+                var g = ((LockAcquired)fx.Last!).Grant;
+                table.Release(who, who, g);
+                return g;
+            });
+            Harness.Add(new Result($"f.alloc-cycle-{label}", $"bytes the table allocates for one TryLock+Release of a fresh key ({label})", cycleBytes, 0, 0, "B", null));
+        }
+    }
+
+    private static double AllocatedBy(Func<object> make)
+    {
+        const int n = 1000;
+        var keep = new object[n];
+        make();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < n; i++)
+        {
+            keep[i] = make();
+        }
+
+        var after = GC.GetAllocatedBytesForCurrentThread();
+        GC.KeepAlive(keep);
+        return (after - before) / (double)n;
+    }
+
     private static double KeyStringBytes(int count, Func<int, string> make)
     {
         var array = new string[count];
