@@ -32,172 +32,67 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
     }
 
     // ---------------------------------------------------------------------------------------
-    // 2. Baselines
+    // Workloads (each group below runs its workloads interleaved, baselines included)
     // ---------------------------------------------------------------------------------------
 
-    public async Task BaselinesAsync()
+    private static readonly object Msg = new();
+
+    private Workload EchoAsk(IActorRef echo) => new("base.ask-echo", "await echo.Ask(msg), one caller", "asks/s", 5_000, async n =>
     {
-        var echo = system.ActorOf(Props.Create<Echo>(), "echo");
-        var msg = new object();
-
-        if (cfg.Selected("base.ask-echo"))
+        for (var i = 0; i < n; i++)
         {
-            await Harness.ThroughputAsync(cfg, "base.ask-echo", "await echo.Ask(msg), one caller", 5_000, async n =>
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    await echo.Ask<object>(msg);
-                }
-            }, "asks/s");
-
-            await Harness.ThroughputAsync(cfg, "base.ask-echo-timeout", "the same with a 10 s Ask timeout (a scheduler timer per Ask)", 5_000, async n =>
-            {
-                var timeout = TimeSpan.FromSeconds(10);
-                for (var i = 0; i < n; i++)
-                {
-                    await echo.Ask<object>(msg, timeout);
-                }
-            }, "asks/s");
+            await echo.Ask<object>(Msg);
         }
+    });
 
-        if (cfg.Selected("base.spawn-roundtrip"))
+    private Workload SemaphoreOne() => new("base.semaphore-1", "SemaphoreSlim WaitAsync+Release, one caller", "acq/s", 1_000_000, async n =>
+    {
+        var sem = new SemaphoreSlim(1, 1);
+        for (var i = 0; i < n; i++)
         {
-            // What LockClient pays per operation besides the messages: an actor created, one round
-            // trip through it, and the actor stopped.
-            var ext = (ExtendedActorSystem)system;
-            await Harness.ThroughputAsync(cfg, "base.spawn-roundtrip", "SystemActorOf + one Tell round trip to echo + Stop, one caller", 2_000, async n =>
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    ext.SystemActorOf(Props.Create(() => new OneShot(echo, msg, tcs)));
-                    await tcs.Task;
-                }
-            }, "ops/s");
-
-            // The same with Props built from a type and arguments instead of an expression tree.
-            await Harness.ThroughputAsync(cfg, "base.spawn-roundtrip-typed", "as base.spawn-roundtrip, Props.Create(typeof(...), args) instead of an expression", 2_000, async n =>
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    ext.SystemActorOf(Props.Create(typeof(OneShot), echo, msg, tcs));
-                    await tcs.Task;
-                }
-            }, "ops/s");
+            await sem.WaitAsync();
+            sem.Release();
         }
+    });
 
-        if (cfg.Selected("base.tell-pingpong"))
+    private Workload SemaphoreMany(int tasks) => new($"base.semaphore-{tasks}", $"SemaphoreSlim, {tasks} tasks contending", "acq/s", 200_000, async n =>
+    {
+        var sem = new SemaphoreSlim(1, 1);
+        var each = n / tasks;
+        await Task.WhenAll(Enumerable.Range(0, tasks).Select(_ => Task.Run(async () =>
         {
-            var b = system.ActorOf(Props.Create<Echo>());
-            var a = system.ActorOf(Props.Create(() => new PingPong(b)));
-            await Harness.ThroughputAsync(cfg, "base.tell-pingpong-1", "two actors bouncing one message (round trips)", 20_000, async n =>
+            for (var i = 0; i < each; i++)
             {
-                var done = new Countdown(1);
-                a.Tell(new Go(n, done));
-                await done.Task;
-            }, "trips/s");
-            await StopAsync(a, b);
-
-            foreach (var clients in new[] { 2, 8, 64 })
-            {
-                var server = system.ActorOf(Props.Create<Echo>());
-                var pingers = Enumerable.Range(0, clients).Select(_ => system.ActorOf(Props.Create(() => new PingPong(server)))).ToArray();
-                await Harness.ThroughputAsync(cfg, $"base.tell-echo-{clients}", $"{clients} actors ping-ponging with one echo actor (round trips)", 50_000, async n =>
-                {
-                    var done = new Countdown(clients);
-                    foreach (var p in pingers)
-                    {
-                        p.Tell(new Go(n / clients, done));
-                    }
-
-                    await done.Task;
-                }, "trips/s", clients);
-                await StopAsync([.. pingers, server]);
+                await sem.WaitAsync();
+                sem.Release();
             }
-        }
+        })));
+    }, tasks);
 
-        if (cfg.Selected("base.semaphore"))
+    /// <summary>Tells each looping actor to run its share of n cycles and waits for all of them.</summary>
+    private static Func<int, Task> Drive(IActorRef[] actors) => async n =>
+    {
+        var done = new Countdown(actors.Length);
+        foreach (var actor in actors)
         {
-            var sem = new SemaphoreSlim(1, 1);
-            await Harness.ThroughputAsync(cfg, "base.semaphore-1", "SemaphoreSlim WaitAsync+Release, one caller", 1_000_000, async n =>
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    await sem.WaitAsync();
-                    sem.Release();
-                }
-            }, "acq/s");
-
-            foreach (var tasks in new[] { 64 })
-            {
-                await Harness.ThroughputAsync(cfg, $"base.semaphore-{tasks}", $"SemaphoreSlim, {tasks} tasks contending", 200_000, async n =>
-                {
-                    var each = n / tasks;
-                    await Task.WhenAll(Enumerable.Range(0, tasks).Select(_ => Task.Run(async () =>
-                    {
-                        for (var i = 0; i < each; i++)
-                        {
-                            await sem.WaitAsync();
-                            sem.Release();
-                        }
-                    })));
-                }, "acq/s", tasks);
-            }
+            actor.Tell(new Go(n / actors.Length, done));
         }
 
-        await StopAsync(echo);
+        await done.Task;
+    };
+
+    /// <summary>n actors ping-ponging with one echo actor; the round-trip rate a single busy actor sustains.</summary>
+    private (Workload, IActorRef[]) TellEcho(int clients, string? id = null)
+    {
+        var server = system.ActorOf(Props.Create<Echo>());
+        var pingers = Enumerable.Range(0, clients).Select(_ => system.ActorOf(Props.Create(() => new PingPong(server)))).ToArray();
+        var what = clients == 1 ? "two actors bouncing one message (round trips)" : $"{clients} actors ping-ponging with one echo actor (round trips)";
+        return (new Workload(id ?? $"base.tell-echo-{clients}", what, "trips/s", 50_000, Drive(pingers), clients), [.. pingers, server]);
     }
 
-    // ---------------------------------------------------------------------------------------
-    // a. one caller, lock + release
-    // ---------------------------------------------------------------------------------------
-
-    public async Task OneCallerAsync()
-    {
-        if (!cfg.Selected("a."))
-        {
-            return;
-        }
-
-        var manager = NewManager();
-        var client = new LockClient(manager);
-        await Harness.ThroughputAsync(cfg, "a.client-lock", "LockClient.LockAsync + ReleaseAsync, one caller", 2_000, async n =>
-        {
-            for (var i = 0; i < n; i++)
-            {
-                var handle = await client.LockAsync("a-key");
-                await handle.ReleaseAsync();
-            }
-        }, "cycles/s");
-
-        await Harness.ThroughputAsync(cfg, "a.client-await", "LockClient.AwaitAsync + ReleaseAsync, one caller", 2_000, async n =>
-        {
-            for (var i = 0; i < n; i++)
-            {
-                var handle = await client.AwaitAsync("a-key");
-                await handle.ReleaseAsync();
-            }
-        }, "cycles/s");
-
-        var owner = system.ActorOf(Props.Create<Sink>());
-        await Harness.ThroughputAsync(cfg, "a.raw-ask", "Ask TryLock{Owner} + Ask Release{Owner}, one caller", 5_000, async n =>
-        {
-            for (var i = 0; i < n; i++)
-            {
-                var acquired = (LockAcquired)await manager.Ask<object>(new TryLock("a-key") { Owner = owner });
-                await manager.Ask<object>(new Release(acquired.Grant) { Owner = owner });
-            }
-        }, "cycles/s");
-
-        await ShutdownAsync(manager, owner);
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // b. independent keys, Tell protocol; c. contention on one key; d. AwaitAll
-    // ---------------------------------------------------------------------------------------
-
-    private async Task LoopersAsync(string id, string what, int count, Func<int, Func<object>> requestFactory, Action<IActorRef, IActorRef, int>? prepare = null)
+    /// <summary>n Tell-protocol lock users on one fresh manager.</summary>
+    private (Workload, IActorRef Manager, IActorRef[] Loopers) Loopers(
+        string id, string what, int count, Func<int, Func<object>> requestFactory, Action<IActorRef, IActorRef, int>? prepare = null)
     {
         var manager = NewManager();
         var loopers = new IActorRef[count];
@@ -208,110 +103,213 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
             prepare?.Invoke(manager, loopers[i], i);
         }
 
-        var failures = Interlocked.Read(ref LockLooper.Failures);
-        await Harness.ThroughputAsync(cfg, id, what, 20_000, async n =>
-        {
-            var done = new Countdown(count);
-            foreach (var looper in loopers)
-            {
-                looper.Tell(new Go(n / count, done));
-            }
-
-            await done.Task;
-        }, "cycles/s", count);
-
-        var failed = Interlocked.Read(ref LockLooper.Failures) - failures;
-        if (failed > 0)
-        {
-            Console.WriteLine($"    note: {failed} requests were answered busy/timed out/refused and retried");
-        }
-
-        await ShutdownAsync(manager, loopers);
+        return (new Workload(id, what, "cycles/s", 20_000, Drive(loopers), count), manager, loopers);
     }
+
+    // ---------------------------------------------------------------------------------------
+    // a. one caller, lock + release, against two echo Asks
+    // ---------------------------------------------------------------------------------------
+
+    public async Task OneCallerAsync()
+    {
+        var echo = system.ActorOf(Props.Create<Echo>(), "echo");
+        var ext = (ExtendedActorSystem)system;
+        var manager = NewManager();
+        var client = new LockClient(manager);
+        var owner = system.ActorOf(Props.Create<Sink>());
+        await manager.Ask<object>(new TryLock("a-busy") { Owner = owner });
+
+        await Harness.InterleavedAsync(cfg, "a",
+            EchoAsk(echo),
+            new Workload("base.ask-echo-timeout", "echo Ask with a 10 s timeout (a scheduler timer per Ask)", "asks/s", 5_000, async n =>
+            {
+                var timeout = TimeSpan.FromSeconds(10);
+                for (var i = 0; i < n; i++)
+                {
+                    await echo.Ask<object>(Msg, timeout);
+                }
+            }),
+            // What LockClient pays per operation besides its messages: an actor created, a round
+            // trip through it, the actor stopped; first with expression-built Props (as LockClient
+            // does), then with Props built from a type and arguments.
+            new Workload("base.spawn-roundtrip", "SystemActorOf(Props.Create(() => new A(..))) + one Tell round trip + Stop", "ops/s", 2_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    ext.SystemActorOf(Props.Create(() => new OneShot(echo, Msg, tcs)));
+                    await tcs.Task;
+                }
+            }),
+            // LockOperationActor's Props expression has a computed argument (isWait ? null : timeout);
+            // this one has one too, to see what a non-trivial argument expression costs.
+            new Workload("base.spawn-roundtrip-computed-arg", "as base.spawn-roundtrip, with one computed argument in the expression", "ops/s", 500, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    var flag = (i & 1) == 0;
+                    ext.SystemActorOf(Props.Create(() => new OneShot(echo, flag ? Msg : echo, tcs)));
+                    await tcs.Task;
+                }
+            }),
+            new Workload("base.spawn-roundtrip-typed", "the same with Props.Create(typeof(A), args)", "ops/s", 2_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    ext.SystemActorOf(Props.Create(typeof(OneShot), echo, Msg, tcs));
+                    await tcs.Task;
+                }
+            }),
+            SemaphoreOne(),
+            new Workload("a.client-lock", "LockClient.LockAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var handle = await client.LockAsync("a-key");
+                    await handle.ReleaseAsync();
+                }
+            }),
+            new Workload("a.client-trylock-busy", "LockClient.TryLockAsync of a key held by another owner (null), one caller", "ops/s", 1_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    if (await client.TryLockAsync("a-busy") is not null)
+                    {
+                        throw new InvalidOperationException("a-busy should be held");
+                    }
+                }
+            }),
+            new Workload("a.client-await", "LockClient.AwaitAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var handle = await client.AwaitAsync("a-key");
+                    await handle.ReleaseAsync();
+                }
+            }),
+            new Workload("a.raw-ask", "Ask TryLock{Owner} + Ask Release{Owner}, one caller", "cycles/s", 5_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var acquired = (LockAcquired)await manager.Ask<object>(new TryLock("a-key") { Owner = owner });
+                    await manager.Ask<object>(new Release(acquired.Grant) { Owner = owner });
+                }
+            }));
+
+        await ShutdownAsync(manager, owner);
+        await StopAsync(echo);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // b. independent keys, Tell protocol, against Tell ping-pong
+    // ---------------------------------------------------------------------------------------
 
     public async Task IndependentKeysAsync()
     {
-        foreach (var n in new[] { 1, 64 })
+        var (pair, pairActors) = TellEcho(1, "base.tell-pingpong-1");
+        var (echo64, echo64Actors) = TellEcho(64);
+        var (one, m1, l1) = Loopers("b.tell-1", "1 actor, TryLock+Release of its own key (Tell)", 1, i =>
         {
-            if (cfg.Selected($"b.tell-{n}"))
-            {
-                await LoopersAsync($"b.tell-{n}", $"{n} actor(s), each TryLock+Release of its own key (Tell)", n, i =>
-                {
-                    var request = new TryLock($"b-{i}");
-                    return () => request;
-                });
-            }
-        }
+            var request = new TryLock($"b-{i}");
+            return () => request;
+        });
+        var (many, m64, l64) = Loopers("b.tell-64", "64 actors, each TryLock+Release of its own key (Tell)", 64, i =>
+        {
+            var request = new TryLock($"b-{i}");
+            return () => request;
+        });
 
-        if (cfg.Selected("b.tell-64-anchored"))
+        // Experiment: each actor also holds a key it never releases, so the manager watches it once
+        // instead of watching and unwatching it on every cycle.
+        var (anchored, ma, la) = Loopers("b.tell-64-anchored", "as b.tell-64, each owner keeps one other key held (no watch/unwatch per cycle)", 64, i =>
         {
-            // Experiment: each actor also holds a key it never releases, so the manager watches it
-            // once instead of watching and unwatching it on every cycle.
-            await LoopersAsync("b.tell-64-anchored", "as b.tell-64, but each owner keeps one extra key held (no watch/unwatch per cycle)", 64, i =>
-            {
-                var request = new TryLock($"b-{i}");
-                return () => request;
-            }, (manager, looper, i) => manager.Tell(new TryLock($"anchor-{i}") { Owner = looper }, ActorRefs.NoSender));
-        }
+            var request = new TryLock($"b-{i}");
+            return () => request;
+        }, (manager, looper, i) => manager.Tell(new TryLock($"anchor-{i}") { Owner = looper }, ActorRefs.NoSender));
+
+        await Harness.InterleavedAsync(cfg, "b", pair, echo64, one, many, anchored, SemaphoreMany(64));
+        await ShutdownAsync(m1, l1);
+        await ShutdownAsync(m64, l64);
+        await ShutdownAsync(ma, la);
+        await StopAsync([.. pairActors, .. echo64Actors]);
     }
+
+    // ---------------------------------------------------------------------------------------
+    // c. contention on one key, against the same number of actors on their own keys
+    // ---------------------------------------------------------------------------------------
 
     public async Task ContentionAsync()
     {
         foreach (var n in new[] { 2, 8, 64 })
         {
-            if (cfg.Selected($"c.uncontended-{n}"))
+            var (echo, echoActors) = TellEcho(n, $"c.base-tell-echo-{n}");
+            var (free, mf, lf) = Loopers($"c.uncontended-{n}", $"{n} actors, each Await+Release of its own key", n, i =>
             {
-                await LoopersAsync($"c.uncontended-{n}", $"{n} actors, each Await+Release of its own key", n, i =>
-                {
-                    var request = new Await($"c-{i}");
-                    return () => request;
-                });
-            }
+                var request = new Await($"c-{i}");
+                return () => request;
+            });
+            var (shared, ms, ls) = Loopers($"c.contended-{n}", $"{n} actors, Await+Release of one shared key (hand-offs)", n, _ =>
+            {
+                var request = new Await("c-shared");
+                return () => request;
+            });
 
-            if (cfg.Selected($"c.contended-{n}"))
-            {
-                await LoopersAsync($"c.contended-{n}", $"{n} actors, Await+Release of one shared key (hand-offs)", n, _ =>
-                {
-                    var request = new Await("c-shared");
-                    return () => request;
-                });
-            }
+            var failures = Interlocked.Read(ref LockLooper.Failures);
+            await Harness.InterleavedAsync(cfg, $"c{n}", echo, free, shared);
+            ReportFailures(failures);
+            await ShutdownAsync(mf, lf);
+            await ShutdownAsync(ms, ls);
+            await StopAsync(echoActors);
         }
     }
+
+    // ---------------------------------------------------------------------------------------
+    // d. AwaitAll of 4 random keys, against Await of 1 random key
+    // ---------------------------------------------------------------------------------------
 
     public async Task AwaitAllAsync()
     {
         var keys = Enumerable.Range(0, 100).Select(i => (object)$"d-{i}").ToArray();
-        if (cfg.Selected("d.await-1of100"))
+        var (single, m1, l1) = Loopers("d.await-1of100", "64 actors, Await of 1 random key of 100, then Release", 64, i =>
         {
-            await LoopersAsync("d.await-1of100", "64 actors, Await of 1 random key of 100, then Release", 64, i =>
-            {
-                var rng = new Random(i);
-                return () => new Await(keys[rng.Next(keys.Length)]);
-            });
-        }
-
-        if (cfg.Selected("d.awaitall-4of100"))
+            var rng = new Random(i);
+            return () => new Await(keys[rng.Next(keys.Length)]);
+        });
+        var (multi, m4, l4) = Loopers("d.awaitall-4of100", "64 actors, AwaitAll of 4 random keys of 100, then Release", 64, i =>
         {
-            await LoopersAsync("d.awaitall-4of100", "64 actors, AwaitAll of 4 random keys of 100, then Release", 64, i =>
+            var rng = new Random(i);
+            return () =>
             {
-                var rng = new Random(i);
-                return () =>
+                var picked = new object[4];
+                var n = 0;
+                while (n < 4)
                 {
-                    var picked = new object[4];
-                    var n = 0;
-                    while (n < 4)
+                    var k = keys[rng.Next(keys.Length)];
+                    if (Array.IndexOf(picked, k, 0, n) < 0)
                     {
-                        var k = keys[rng.Next(keys.Length)];
-                        if (Array.IndexOf(picked, k, 0, n) < 0)
-                        {
-                            picked[n++] = k;
-                        }
+                        picked[n++] = k;
                     }
+                }
 
-                    return new AwaitAll(picked);
-                };
-            });
+                return new AwaitAll(picked);
+            };
+        });
+
+        var failures = Interlocked.Read(ref LockLooper.Failures);
+        await Harness.InterleavedAsync(cfg, "d", single, multi);
+        ReportFailures(failures);
+        await ShutdownAsync(m1, l1);
+        await ShutdownAsync(m4, l4);
+    }
+
+    private static void ReportFailures(long before)
+    {
+        var failed = Interlocked.Read(ref LockLooper.Failures) - before;
+        if (failed > 0)
+        {
+            Console.WriteLine($"    note: {failed} requests were answered busy/timed out/refused and retried");
         }
     }
 

@@ -21,12 +21,18 @@ internal sealed record BenchConfig(bool Quick, int Warmups, int Repetitions, dou
     }
 
     public bool Selected(string id) =>
-        Filter is null || id.Contains(Filter, StringComparison.OrdinalIgnoreCase);
+        Filter is null || Filter.Split(',').Any(f => id.Contains(f.Trim(), StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>One measured number: the median of the repetitions, their spread, and allocations per operation.</summary>
 internal sealed record Result(string Id, string What, double Median, double Min, double Max, string Unit, double? BytesPerOp)
 {
+    /// <summary>Per-repetition values, in repetition order; set for workloads measured interleaved with others.</summary>
+    public double[]? Samples { get; init; }
+
+    /// <summary>Name of the interleaved group this result was measured in (repetition i of each ran back to back).</summary>
+    public string? Group { get; init; }
+
     public override string ToString()
     {
         var alloc = BytesPerOp is { } b ? $"  alloc {b,8:N0} B/op" : "";
@@ -40,6 +46,9 @@ internal sealed record Result(string Id, string What, double Median, double Min,
         _ => v.ToString("N2"),
     };
 }
+
+/// <summary>A workload for <see cref="Harness.InterleavedAsync"/>: <see cref="Run"/> performs the given number of operations (a multiple of <see cref="Multiple"/>).</summary>
+internal sealed record Workload(string Id, string What, string Unit, int InitialOps, Func<int, Task> Run, int Multiple = 1);
 
 internal static class Harness
 {
@@ -78,6 +87,60 @@ internal static class Harness
         }
 
         return Add(new Result(id, what, Median(rates), rates.Min(), rates.Max(), unit, Median(allocs)));
+    }
+
+    /// <summary>
+    /// Throughput of several workloads measured side by side: each is warmed up and calibrated, then
+    /// repetition i of every workload runs back to back before repetition i+1, so a burst of noise
+    /// from other processes hits them alike and per-repetition ratios stay meaningful.
+    /// </summary>
+    public static async Task InterleavedAsync(BenchConfig cfg, string group, params Workload[] workloads)
+    {
+        workloads = workloads.Where(w => cfg.Selected(w.Id)).ToArray();
+        if (workloads.Length == 0)
+        {
+            return;
+        }
+
+        var ops = new int[workloads.Length];
+        for (var i = 0; i < workloads.Length; i++)
+        {
+            var w = workloads[i];
+            ops[i] = RoundUp(w.InitialOps, w.Multiple);
+            for (var k = 0; k < Math.Max(1, cfg.Warmups); k++)
+            {
+                var sw = Stopwatch.StartNew();
+                await w.Run(ops[i]);
+                var scale = cfg.SecondsPerRepetition / Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
+                ops[i] = RoundUp((int)Math.Clamp(ops[i] * scale, w.Multiple, 50_000_000), w.Multiple);
+            }
+        }
+
+        var rates = workloads.Select(_ => new List<double>()).ToArray();
+        var allocs = workloads.Select(_ => new List<double>()).ToArray();
+        for (var r = 0; r < cfg.Repetitions; r++)
+        {
+            for (var i = 0; i < workloads.Length; i++)
+            {
+                var before = GC.GetTotalAllocatedBytes(true);
+                var sw = Stopwatch.StartNew();
+                await workloads[i].Run(ops[i]);
+                var elapsed = sw.Elapsed.TotalSeconds;
+                var after = GC.GetTotalAllocatedBytes(true);
+                rates[i].Add(ops[i] / elapsed);
+                allocs[i].Add((after - before) / (double)ops[i]);
+            }
+        }
+
+        for (var i = 0; i < workloads.Length; i++)
+        {
+            var w = workloads[i];
+            Add(new Result(w.Id, w.What, Median(rates[i]), rates[i].Min(), rates[i].Max(), w.Unit, Median(allocs[i]))
+            {
+                Samples = rates[i].ToArray(),
+                Group = group,
+            });
+        }
     }
 
     /// <summary>Cost per operation in nanoseconds (median of repetitions) of a synchronous loop.</summary>

@@ -28,7 +28,6 @@ var config = ConfigurationFactory.ParseString("""
 using (var system = ActorSystem.Create("bench", config))
 {
     var actors = new ActorScenarios(cfg, system);
-    await actors.BaselinesAsync();
     await actors.OneCallerAsync();
     await actors.IndependentKeysAsync();
     await actors.ContentionAsync();
@@ -57,6 +56,20 @@ if (mdPath is not null)
 
 internal static class Summary
 {
+    /// <summary>
+    /// Ratio of a result to factor × its baseline: the median of per-repetition ratios when both were
+    /// measured interleaved in the same group, else the ratio of medians.
+    /// </summary>
+    public static double Ratio(Result r, Result b, double factor)
+    {
+        if (r.Group is not null && r.Group == b.Group && r.Samples is { } xs && b.Samples is { } bs && xs.Length == bs.Length)
+        {
+            return Harness.Median(xs.Zip(bs, (x, y) => x / (factor * y)).ToList());
+        }
+
+        return r.Median / (factor * b.Median);
+    }
+
     public static string Build(List<Result> results)
     {
         var byId = results.ToDictionary(r => r.Id);
@@ -64,91 +77,78 @@ internal static class Summary
         md.AppendLine("| scenario | result | baseline | ratio | target | met? |");
         md.AppendLine("|---|---|---|---|---|---|");
 
-        void Row(string scenario, string resultId, Func<Result, double>? baseline, string baselineText, double? threshold, bool higherIsBetter, string target, double? ratioOverride = null)
+        void Row(string scenario, string id, string? baselineId, double factor, string baselineText, double? threshold, bool higherIsBetter, string target)
         {
-            if (!byId.TryGetValue(resultId, out var r))
+            if (!byId.TryGetValue(id, out var r))
             {
                 return;
             }
 
-            var result = $"{Result.Format(r.Median)} {r.Unit}";
-            string ratio = "", met = "";
-            if (ratioOverride is { } ro)
+            string ratio = "", met = "", baseline = baselineText;
+            double? x = null;
+            if (baselineId is not null && byId.TryGetValue(baselineId, out var b))
             {
-                ratio = $"{ro:N2}";
-                met = threshold is { } t ? (higherIsBetter ? ro >= t : ro <= t) ? "met" : "**not met**" : "";
+                x = Ratio(r, b, factor);
+                baseline = $"{baselineText}{Result.Format(factor * b.Median)} {b.Unit}";
             }
-            else if (baseline is not null)
+            else if (baselineId is null && factor > 0 && threshold is not null)
             {
-                var b = baseline(r);
-                if (double.IsNaN(b))
+                x = r.Median / factor;
+            }
+
+            if (x is { } v)
+            {
+                ratio = $"{v:N2}";
+                if (threshold is { } t)
                 {
-                    return;
+                    met = (higherIsBetter ? v >= t : v <= t) ? "met" : "**not met**";
                 }
-
-                var x = r.Median / b;
-                ratio = $"{x:N2}";
-                met = threshold is { } t ? (higherIsBetter ? x >= t : x <= t) ? "met" : "**not met**" : "";
             }
 
-            md.AppendLine($"| {scenario} | {result} | {baselineText} | {ratio} | {target} | {met} |");
+            md.AppendLine($"| {scenario} | {Result.Format(r.Median)} {r.Unit} | {baseline} | {ratio} | {target} | {met} |");
         }
 
-        double Get(string id) => byId.TryGetValue(id, out var r) ? r.Median : double.NaN;
-        string Val(string id) => byId.TryGetValue(id, out var r) ? $"{Result.Format(r.Median)} {r.Unit}" : "n/a";
-        string Per(double v, string unit) => double.IsNaN(v) ? "n/a" : $"{Result.Format(v)} {unit}";
+        Row("a. LockClient LockAsync+ReleaseAsync, 1 caller", "a.client-lock", "base.ask-echo", 0.5, "two echo Asks: ", 1.5, true, "≥ 1.5×");
+        Row("a. LockClient AwaitAsync+ReleaseAsync, 1 caller", "a.client-await", "base.ask-echo", 0.5, "two echo Asks: ", null, true, "(info)");
+        Row("a. raw Ask TryLock+Release {Owner}, 1 caller", "a.raw-ask", "base.ask-echo", 0.5, "two echo Asks: ", null, true, "(info)");
+        Row("a. LockClient vs SemaphoreSlim, 1 caller", "a.client-lock", "base.semaphore-1", 1, "SemaphoreSlim: ", null, true, "(floor)");
 
-        var askPair = Get("base.ask-echo") / 2;
-        Row("a. LockClient LockAsync+ReleaseAsync, 1 caller", "a.client-lock", _ => askPair, $"two echo Asks: {Per(askPair, "pairs/s")}", 1.5, true, "≥ 1.5×");
-        Row("a. LockClient AwaitAsync+ReleaseAsync, 1 caller", "a.client-await", _ => askPair, $"two echo Asks: {Per(askPair, "pairs/s")}", null, true, "(info)");
-        Row("a. raw Ask TryLock+Release {Owner}, 1 caller", "a.raw-ask", _ => askPair, $"two echo Asks: {Per(askPair, "pairs/s")}", null, true, "(info)");
-
-        var halfEcho64 = Get("base.tell-echo-64") / 2;
-        Row("b. Tell protocol, 64 actors, own keys", "b.tell-64", _ => halfEcho64, $"½ × 64-to-1 Tell echo: {Per(halfEcho64, "trips/s")}", 0.6, true, "≥ 0.6×");
-        var halfPair = Get("base.tell-pingpong-1") / 2;
-        Row("b. Tell protocol, 1 actor", "b.tell-1", _ => halfPair, $"½ × Tell ping-pong pair: {Per(halfPair, "trips/s")}", 0.6, true, "≥ 0.6× (same rule, 1 actor)");
-        Row("b. Tell, 64 actors, owner keeps a key (experiment)", "b.tell-64-anchored", _ => halfEcho64, $"½ × 64-to-1 Tell echo: {Per(halfEcho64, "trips/s")}", null, true, "(info)");
-        Row("b. Tell protocol, 64 actors vs SemaphoreSlim 64 tasks", "b.tell-64", _ => Get("base.semaphore-64"), $"SemaphoreSlim: {Val("base.semaphore-64")}", null, true, "(floor)");
+        Row("b. Tell protocol, 64 actors, own keys", "b.tell-64", "base.tell-echo-64", 0.5, "½ × 64-to-1 Tell echo: ", 0.6, true, "≥ 0.6×");
+        Row("b. Tell protocol, 1 actor", "b.tell-1", "base.tell-pingpong-1", 0.5, "½ × Tell ping-pong pair: ", 0.6, true, "≥ 0.6× (same rule)");
+        Row("b. experiment: 64 actors, each keeps one key held", "b.tell-64-anchored", "base.tell-echo-64", 0.5, "½ × 64-to-1 Tell echo: ", null, true, "(info)");
+        Row("b. Tell protocol, 64 actors vs SemaphoreSlim, 64 tasks", "b.tell-64", "base.semaphore-64", 1, "SemaphoreSlim: ", null, true, "(floor)");
 
         foreach (var n in new[] { 2, 8, 64 })
         {
-            Row($"c. {n} contenders, one key", $"c.contended-{n}", _ => Get($"c.uncontended-{n}"), $"{n} actors on own keys: {Val($"c.uncontended-{n}")}", 0.8, true, "≥ 0.8×");
+            Row($"c. {n} contenders, one key", $"c.contended-{n}", $"c.uncontended-{n}", 1, $"{n} actors on own keys: ", 0.8, true, "≥ 0.8×");
+            Row($"c. {n} actors on own keys vs Tell echo", $"c.uncontended-{n}", $"c.base-tell-echo-{n}", 0.5, $"½ × {n}-to-1 Tell echo: ", null, true, "(info)");
         }
 
-        Row("d. 64 callers, AwaitAll 4 of 100 keys", "d.awaitall-4of100", _ => Get("d.await-1of100"), $"Await 1 of 100: {Val("d.await-1of100")}", 0.5, true, "≥ 0.5×");
+        Row("d. 64 callers, AwaitAll 4 of 100 keys", "d.awaitall-4of100", "d.await-1of100", 1, "Await 1 of 100: ", 0.5, true, "≥ 0.5×");
 
-        Row("e. memory per held key (keys included)", "e.bytes-per-held-key", _ => 100, "100 B", 1.0, false, "≤ 100 B");
-        Row("e. memory per waiter (key included)", "e.bytes-per-waiter", _ => 200, "200 B", 1.0, false, "≤ 200 B");
+        Row("e. memory per held key (keys included)", "e.bytes-per-held-key", null, 100, "100 B", 1.0, false, "≤ 100 B");
+        Row("e. memory per waiter (key included)", "e.bytes-per-waiter", null, 200, "200 B", 1.0, false, "≤ 200 B");
 
-        Row("f. table op with 1M keys held", "f.table-1M", _ => Get("f.table-1k"), $"1k keys held: {Val("f.table-1k")}", 1.3, false, "≤ 1.3×");
-        Row("f. table op with 100k keys held", "f.table-100k", _ => Get("f.table-1k"), $"1k keys held: {Val("f.table-1k")}", 1.3, false, "≤ 1.3×");
+        Row("f. table op with 1M keys held", "f.table-1M", "f.table-1k", 1, "1k keys held: ", 1.3, false, "≤ 1.3×");
+        Row("f. table op with 100k keys held", "f.table-100k", "f.table-1k", 1, "1k keys held: ", 1.3, false, "≤ 1.3×");
 
-        Row("g. 100k timed waits enqueued, actor", "g.actor-enqueue", _ => Get("base.tell-echo-64"), $"64-to-1 Tell echo: {Val("base.tell-echo-64")}", null, true, "(info)");
-        Row("g. lag after the last deadline, actor", "g.actor-expire-lag", null, "", null, true, "(info)");
-        Row("g. 100k Await enqueued, table", "g.table-enqueue", null, "", null, true, "(info)");
-        Row("g. 100k time-outs expired, table", "g.table-expire", null, "", null, true, "(info)");
-        Row("h. crash: 10k owners × 10 keys, re-granted, actor", "h.actor-crash-regrant", null, "", null, true, "(info)");
-        Row("h. crash, re-granted, table", "h.table-crash-regrant", null, "", null, true, "(info)");
-        Row("h. crash, freed (no waiters), table", "h.table-crash-free", null, "", null, true, "(info)");
-
-        md.AppendLine();
-        md.AppendLine("Allocations (whole process, bytes per operation):");
-        md.AppendLine();
-        md.AppendLine("| scenario | B/op |");
-        md.AppendLine("|---|---|");
-        foreach (var r in results.Where(r => r.BytesPerOp is not null))
-        {
-            md.AppendLine($"| {r.Id} | {r.BytesPerOp:N0} |");
-        }
+        Row("g. 100k timed Awaits queued, actor", "g.actor-enqueue", null, 0, "", null, true, "(info)");
+        Row("g. lag after the last deadline, actor", "g.actor-expire-lag", null, 0, "", null, true, "(info)");
+        Row("g. 100k Awaits queued, table", "g.table-enqueue", null, 0, "", null, true, "(info)");
+        Row("g. 100k time-outs expired, table", "g.table-expire", null, 0, "", null, true, "(info)");
+        Row("h. crash: 10k owners × 10 keys, all re-granted, actor", "h.actor-crash-regrant", null, 0, "", null, true, "(info)");
+        Row("h. crash, all re-granted, table", "h.table-crash-regrant", null, 0, "", null, true, "(info)");
+        Row("h. crash, all freed (no waiters), table", "h.table-crash-free", null, 0, "", null, true, "(info)");
 
         md.AppendLine();
-        md.AppendLine("All results:");
+        md.AppendLine("All results (allocations: whole process, bytes per operation):");
         md.AppendLine();
-        md.AppendLine("| id | median | min | max | unit | what |");
-        md.AppendLine("|---|---|---|---|---|---|");
+        md.AppendLine("| id | median | min | max | unit | alloc B/op | what |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
-            md.AppendLine($"| {r.Id} | {Result.Format(r.Median)} | {Result.Format(r.Min)} | {Result.Format(r.Max)} | {r.Unit} | {r.What} |");
+            var alloc = r.BytesPerOp is { } bpo ? bpo.ToString("N0") : "";
+            md.AppendLine($"| {r.Id} | {Result.Format(r.Median)} | {Result.Format(r.Min)} | {Result.Format(r.Max)} | {r.Unit} | {alloc} | {r.What} |");
         }
 
         return md.ToString();
