@@ -89,7 +89,8 @@ internal static class Summary
             if (baselineId is not null && byId.TryGetValue(baselineId, out var b))
             {
                 x = Ratio(r, b, factor);
-                baseline = $"{baselineText}{Result.Format(factor * b.Median)} {b.Unit}";
+                var unit = factor == 1 ? b.Unit : "/s";
+                baseline = $"{baselineText}{Result.Format(factor * b.Median)} {unit}";
             }
             else if (baselineId is null && factor > 0 && threshold is not null)
             {
@@ -108,9 +109,9 @@ internal static class Summary
             md.AppendLine($"| {scenario} | {Result.Format(r.Median)} {r.Unit} | {baseline} | {ratio} | {target} | {met} |");
         }
 
-        Row("a. LockClient LockAsync+ReleaseAsync, 1 caller", "a.client-lock", "base.ask-echo", 0.5, "two echo Asks: ", 1.5, true, "≥ 1.5×");
-        Row("a. LockClient AwaitAsync+ReleaseAsync, 1 caller", "a.client-await", "base.ask-echo", 0.5, "two echo Asks: ", null, true, "(info)");
-        Row("a. raw Ask TryLock+Release {Owner}, 1 caller", "a.raw-ask", "base.ask-echo", 0.5, "two echo Asks: ", null, true, "(info)");
+        Row("a. LockClient LockAsync+ReleaseAsync, 1 caller", "a.client-lock", "base.ask-echo", 0.5, "½ × echo Ask rate: ", 1.5, true, "≥ 1.5×");
+        Row("a. LockClient AwaitAsync+ReleaseAsync, 1 caller", "a.client-await", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
+        Row("a. raw Ask TryLock+Release {Owner}, 1 caller", "a.raw-ask", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
         Row("a. LockClient vs SemaphoreSlim, 1 caller", "a.client-lock", "base.semaphore-1", 1, "SemaphoreSlim: ", null, true, "(floor)");
 
         Row("b. Tell protocol, 64 actors, own keys", "b.tell-64", "base.tell-echo-64", 0.5, "½ × 64-to-1 Tell echo: ", 0.6, true, "≥ 0.6×");
