@@ -117,7 +117,8 @@ internal sealed class TableScenarios(BenchConfig cfg)
         };
         foreach (var (name, make) in sizes)
         {
-            Harness.Add(new Result($"e.size-{name.Split(' ')[0]}", $"bytes allocated by one {name}", AllocatedBy(make), 0, 0, "B", null));
+            var bytes = AllocatedBy(make);
+            Harness.Add(new Result($"e.size-{name.Split(' ')[0]}", $"bytes allocated by one {name}", bytes, bytes, bytes, "B", null));
         }
 
         // One TryLock and one Release on the table, for an owner that holds nothing else (a party is
@@ -135,7 +136,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
                 table.Release(who, who, g);
                 return g;
             });
-            Harness.Add(new Result($"f.alloc-cycle-{label}", $"bytes the table allocates for one TryLock+Release of a fresh key ({label})", cycleBytes, 0, 0, "B", null));
+            Harness.Add(new Result($"f.alloc-cycle-{label}", $"bytes the table allocates for one TryLock+Release of a fresh key ({label})", cycleBytes, cycleBytes, cycleBytes, "B", null));
         }
     }
 
