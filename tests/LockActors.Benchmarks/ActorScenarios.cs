@@ -1,0 +1,507 @@
+using System.Diagnostics;
+using Akka.Actor;
+
+namespace LockActors.Benchmarks;
+
+/// <summary>Scenarios that run through a real actor system: the baselines, a–d, and the actor halves of g and h.</summary>
+internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
+{
+    private int _managers;
+
+    private IActorRef NewManager(LockManagerSettings? settings = null) =>
+        system.ActorOf(LockManager.Props(settings), $"locks-{++_managers}");
+
+    /// <summary>Releases everything the owners hold, then stops the manager and the owners: no lock is lost noisily.</summary>
+    private async Task ShutdownAsync(IActorRef manager, params IActorRef[] owners)
+    {
+        foreach (var owner in owners)
+        {
+            manager.Tell(new Goodbye { Owner = owner }, ActorRefs.NoSender);
+        }
+
+        await manager.Ask<object>(GetMeta.Instance);
+        await StopAsync([manager, .. owners]);
+    }
+
+    private async Task StopAsync(params IActorRef[] actors)
+    {
+        foreach (var actor in actors)
+        {
+            await actor.GracefulStop(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Workloads (each group below runs its workloads interleaved, baselines included)
+    // ---------------------------------------------------------------------------------------
+
+    private static readonly object Msg = new();
+
+    private Workload EchoAsk(IActorRef echo) => new("base.ask-echo", "await echo.Ask(msg), one caller", "asks/s", 5_000, async n =>
+    {
+        for (var i = 0; i < n; i++)
+        {
+            await echo.Ask<object>(Msg);
+        }
+    });
+
+    private Workload SemaphoreOne() => new("base.semaphore-1", "SemaphoreSlim WaitAsync+Release, one caller", "acq/s", 1_000_000, async n =>
+    {
+        var sem = new SemaphoreSlim(1, 1);
+        for (var i = 0; i < n; i++)
+        {
+            await sem.WaitAsync();
+            sem.Release();
+        }
+    });
+
+    private Workload SemaphoreMany(int tasks) => new($"base.semaphore-{tasks}", $"SemaphoreSlim, {tasks} tasks contending", "acq/s", 200_000, async n =>
+    {
+        var sem = new SemaphoreSlim(1, 1);
+        var each = n / tasks;
+        await Task.WhenAll(Enumerable.Range(0, tasks).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < each; i++)
+            {
+                await sem.WaitAsync();
+                sem.Release();
+            }
+        })));
+    }, tasks);
+
+    /// <summary>Tells each looping actor to run its share of n cycles and waits for all of them.</summary>
+    private static Func<int, Task> Drive(IActorRef[] actors) => async n =>
+    {
+        var done = new Countdown(actors.Length);
+        foreach (var actor in actors)
+        {
+            actor.Tell(new Go(n / actors.Length, done));
+        }
+
+        await done.Task;
+    };
+
+    /// <summary>n actors ping-ponging with one echo actor; the round-trip rate a single busy actor sustains.</summary>
+    private (Workload, IActorRef[]) TellEcho(int clients, string? id = null)
+    {
+        var server = system.ActorOf(Props.Create<Echo>());
+        var pingers = Enumerable.Range(0, clients).Select(_ => system.ActorOf(Props.Create(() => new PingPong(server)))).ToArray();
+        var what = clients == 1 ? "two actors bouncing one message (round trips)" : $"{clients} actors ping-ponging with one echo actor (round trips)";
+        return (new Workload(id ?? $"base.tell-echo-{clients}", what, "trips/s", 50_000, Drive(pingers), clients), [.. pingers, server]);
+    }
+
+    /// <summary>n Tell-protocol lock users on one fresh manager.</summary>
+    private (Workload, IActorRef Manager, IActorRef[] Loopers) Loopers(
+        string id, string what, int count, Func<int, Func<object>> requestFactory, Action<IActorRef, IActorRef, int>? prepare = null)
+    {
+        var manager = NewManager();
+        var loopers = new IActorRef[count];
+        for (var i = 0; i < count; i++)
+        {
+            var next = requestFactory(i);
+            loopers[i] = system.ActorOf(Props.Create(() => new LockLooper(manager, next)));
+            prepare?.Invoke(manager, loopers[i], i);
+        }
+
+        return (new Workload(id, what, "cycles/s", 20_000, Drive(loopers), count), manager, loopers);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // a. one caller, lock + release, against two echo Asks
+    // ---------------------------------------------------------------------------------------
+
+    public async Task OneCallerAsync()
+    {
+        var echo = system.ActorOf(Props.Create<Echo>(), "echo");
+        var ext = (ExtendedActorSystem)system;
+        var manager = NewManager();
+        var client = new LockClient(manager);
+        var owner = system.ActorOf(Props.Create<Sink>());
+        await manager.Ask<object>(new TryLock("a-busy") { Owner = owner });
+
+        await Harness.InterleavedAsync(cfg, "a",
+            EchoAsk(echo),
+            new Workload("base.ask-echo-timeout", "echo Ask with a 10 s timeout (a scheduler timer per Ask)", "asks/s", 5_000, async n =>
+            {
+                var timeout = TimeSpan.FromSeconds(10);
+                for (var i = 0; i < n; i++)
+                {
+                    await echo.Ask<object>(Msg, timeout);
+                }
+            }),
+            // What LockClient pays per operation besides its messages: an actor created, a round
+            // trip through it, the actor stopped; first with expression-built Props (as LockClient
+            // does), then with Props built from a type and arguments.
+            new Workload("base.spawn-roundtrip", "SystemActorOf(Props.Create(() => new A(..))) + one Tell round trip + Stop", "ops/s", 2_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    ext.SystemActorOf(Props.Create(() => new OneShot(echo, Msg, tcs)));
+                    await tcs.Task;
+                }
+            }),
+            // LockOperationActor's Props expression has a computed argument (isWait ? null : timeout);
+            // this one has one too, to see what a non-trivial argument expression costs.
+            new Workload("base.spawn-roundtrip-computed-arg", "as base.spawn-roundtrip, with one computed argument in the expression", "ops/s", 500, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    var flag = (i & 1) == 0;
+                    ext.SystemActorOf(Props.Create(() => new OneShot(echo, flag ? Msg : echo, tcs)));
+                    await tcs.Task;
+                }
+            }),
+            new Workload("base.spawn-roundtrip-typed", "the same with Props.Create(typeof(A), args)", "ops/s", 2_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    ext.SystemActorOf(Props.Create(typeof(OneShot), echo, Msg, tcs));
+                    await tcs.Task;
+                }
+            }),
+            SemaphoreOne(),
+            // Only the Props of LockClient's per-operation actor, built as LockClient builds them
+            // (an expression reading Manager and a conditional on RequestTimeout), and from a type.
+            new Workload("a.props-expression", "Props.Create(() => new LockOperationActor(...)) shaped as in LockClient, no actor", "props/s", 500, n =>
+            {
+                var shape = new PropsShape(manager, TimeSpan.FromSeconds(10));
+                for (var i = 0; i < n; i++)
+                {
+                    GC.KeepAlive(shape.Expression(new TryLock("a-key"), (i & 1) == 0));
+                }
+
+                return Task.CompletedTask;
+            }),
+            new Workload("a.props-typed", "Props.Create(typeof(LockOperationActor), args), no actor", "props/s", 50_000, n =>
+            {
+                var shape = new PropsShape(manager, TimeSpan.FromSeconds(10));
+                for (var i = 0; i < n; i++)
+                {
+                    GC.KeepAlive(shape.Typed(new TryLock("a-key"), (i & 1) == 0));
+                }
+
+                return Task.CompletedTask;
+            }),
+            new Workload("a.client-lock", "LockClient.LockAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var handle = await client.LockAsync("a-key");
+                    await handle.ReleaseAsync();
+                }
+            }),
+            new Workload("a.client-trylock-busy", "LockClient.TryLockAsync of a key held by another owner (null), one caller", "ops/s", 1_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    if (await client.TryLockAsync("a-busy") is not null)
+                    {
+                        throw new InvalidOperationException("a-busy should be held");
+                    }
+                }
+            }),
+            new Workload("a.client-await", "LockClient.AwaitAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var handle = await client.AwaitAsync("a-key");
+                    await handle.ReleaseAsync();
+                }
+            }),
+            new Workload("a.raw-ask", "Ask TryLock{Owner} + Ask Release{Owner}, one caller", "cycles/s", 5_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var acquired = (LockAcquired)await manager.Ask<object>(new TryLock("a-key") { Owner = owner });
+                    await manager.Ask<object>(new Release(acquired.Grant) { Owner = owner });
+                }
+            }));
+
+        await ShutdownAsync(manager, owner);
+        await StopAsync(echo);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // b. independent keys, Tell protocol, against Tell ping-pong
+    // ---------------------------------------------------------------------------------------
+
+    public async Task IndependentKeysAsync()
+    {
+        var (pair, pairActors) = TellEcho(1, "base.tell-pingpong-1");
+        var (echo64, echo64Actors) = TellEcho(64);
+        var (one, m1, l1) = Loopers("b.tell-1", "1 actor, TryLock+Release of its own key (Tell)", 1, i =>
+        {
+            var request = new TryLock($"b-{i}");
+            return () => request;
+        });
+        var (many, m64, l64) = Loopers("b.tell-64", "64 actors, each TryLock+Release of its own key (Tell)", 64, i =>
+        {
+            var request = new TryLock($"b-{i}");
+            return () => request;
+        });
+
+        // Experiment: each actor also holds a key it never releases, so the manager watches it once
+        // instead of watching and unwatching it on every cycle.
+        var (anchored, ma, la) = Loopers("b.tell-64-anchored", "as b.tell-64, each owner keeps one other key held (no watch/unwatch per cycle)", 64, i =>
+        {
+            var request = new TryLock($"b-{i}");
+            return () => request;
+        }, (manager, looper, i) => manager.Tell(new TryLock($"anchor-{i}") { Owner = looper }, ActorRefs.NoSender));
+
+        await Harness.InterleavedAsync(cfg, "b", pair, echo64, one, many, anchored, SemaphoreMany(64));
+        await ShutdownAsync(m1, l1);
+        await ShutdownAsync(m64, l64);
+        await ShutdownAsync(ma, la);
+        await StopAsync([.. pairActors, .. echo64Actors]);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // c. contention on one key, against the same number of actors on their own keys
+    // ---------------------------------------------------------------------------------------
+
+    public async Task ContentionAsync()
+    {
+        foreach (var n in new[] { 2, 8, 64 })
+        {
+            var (echo, echoActors) = TellEcho(n, $"c.base-tell-echo-{n}");
+            var (free, mf, lf) = Loopers($"c.uncontended-{n}", $"{n} actors, each Await+Release of its own key", n, i =>
+            {
+                var request = new Await($"c-{i}");
+                return () => request;
+            });
+            var (shared, ms, ls) = Loopers($"c.contended-{n}", $"{n} actors, Await+Release of one shared key (hand-offs)", n, _ =>
+            {
+                var request = new Await("c-shared");
+                return () => request;
+            });
+
+            var failures = Interlocked.Read(ref LockLooper.Failures);
+            await Harness.InterleavedAsync(cfg, $"c{n}", echo, free, shared);
+            ReportFailures(failures);
+            await ShutdownAsync(mf, lf);
+            await ShutdownAsync(ms, ls);
+            await StopAsync(echoActors);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // d. AwaitAll of 4 random keys, against Await of 1 random key
+    // ---------------------------------------------------------------------------------------
+
+    public async Task AwaitAllAsync()
+    {
+        var keys = Enumerable.Range(0, 100).Select(i => (object)$"d-{i}").ToArray();
+        var (single, m1, l1) = Loopers("d.await-1of100", "64 actors, Await of 1 random key of 100, then Release", 64, i =>
+        {
+            var rng = new Random(i);
+            return () => new Await(keys[rng.Next(keys.Length)]);
+        });
+        var (multi, m4, l4) = Loopers("d.awaitall-4of100", "64 actors, AwaitAll of 4 random keys of 100, then Release", 64, i =>
+        {
+            var rng = new Random(i);
+            return () =>
+            {
+                var picked = new object[4];
+                var n = 0;
+                while (n < 4)
+                {
+                    var k = keys[rng.Next(keys.Length)];
+                    if (Array.IndexOf(picked, k, 0, n) < 0)
+                    {
+                        picked[n++] = k;
+                    }
+                }
+
+                return new AwaitAll(picked);
+            };
+        });
+
+        var failures = Interlocked.Read(ref LockLooper.Failures);
+        await Harness.InterleavedAsync(cfg, "d", single, multi);
+        ReportFailures(failures);
+        await ShutdownAsync(m1, l1);
+        await ShutdownAsync(m4, l4);
+    }
+
+    private static void ReportFailures(long before)
+    {
+        var failed = Interlocked.Read(ref LockLooper.Failures) - before;
+        if (failed > 0)
+        {
+            Console.WriteLine($"    note: {failed} requests were answered busy/timed out/refused and retried");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // g. 100k waiters with timeouts, through the actor
+    // ---------------------------------------------------------------------------------------
+
+    public async Task TimeoutsAsync()
+    {
+        if (!cfg.Selected("g.actor"))
+        {
+            return;
+        }
+
+        const int waiters = 100_000;
+        const int owners = 1_000;
+        var timeout = TimeSpan.FromMilliseconds(cfg.Quick ? 1_000 : 2_000);
+        var manager = NewManager();
+        var holder = system.ActorOf(Props.Create<Sink>());
+        await manager.Ask<object>(new TryLock("g-key") { Owner = holder });
+        var ownerRefs = Enumerable.Range(0, owners).Select(_ => system.ActorOf(Props.Create<Sink>())).ToArray();
+        Countdown? current = null;
+        var counter = system.ActorOf(Props.Create(() => new ReplyCounter<LockTimedOut>(() => Volatile.Read(ref current))));
+
+        var enqueueRates = new List<double>();
+        var lags = new List<double>();
+        var reps = cfg.Quick ? 2 : 5;
+        for (var r = 0; r < reps + 1; r++)
+        {
+            var done = new Countdown(waiters);
+            Volatile.Write(ref current, done);
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < waiters; i++)
+            {
+                manager.Tell(new Await("g-key", timeout) { Owner = ownerRefs[i % owners] }, counter);
+            }
+
+            await manager.Ask<object>(GetMeta.Instance);
+            var enqueued = sw.Elapsed;
+            await done.Task;
+            var last = sw.Elapsed;
+            if (r == 0)
+            {
+                continue; // warm-up
+            }
+
+            enqueueRates.Add(waiters / enqueued.TotalSeconds);
+            lags.Add((last - enqueued - timeout).TotalMilliseconds);
+        }
+
+        Harness.Add(new Result("g.actor-enqueue", "100k Await{Owner, 1–2 s timeout} told from one thread, until the manager has queued them all",
+            Harness.Median(enqueueRates), enqueueRates.Min(), enqueueRates.Max(), "waits/s", null));
+        Harness.Add(new Result("g.actor-expire-lag", "after the last deadline, until the last LockTimedOut arrived (100k time-outs)",
+            Harness.Median(lags), lags.Min(), lags.Max(), "ms", null));
+        await ShutdownAsync(manager, [.. ownerRefs, holder, counter]);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // h. crash release, through the actor
+    // ---------------------------------------------------------------------------------------
+
+    public async Task CrashReleaseAsync()
+    {
+        if (!cfg.Selected("h.actor"))
+        {
+            return;
+        }
+
+        const int holders = 10_000;
+        const int keysEach = 10;
+        var keys = new object[holders][];
+        for (var i = 0; i < holders; i++)
+        {
+            keys[i] = Enumerable.Range(0, keysEach).Select(j => (object)$"h-{i}-{j}").ToArray();
+        }
+
+        var manager = NewManager();
+        Countdown? current = null;
+        var counter = system.ActorOf(Props.Create(() => new ReplyCounter<LockAcquired>(() => Volatile.Read(ref current))));
+        var times = new List<double>();
+        var setups = new List<double>();
+        var reps = cfg.Quick ? 2 : 5;
+        for (var r = 0; r < reps + 1; r++)
+        {
+            var setup = Stopwatch.StartNew();
+            var held = new Countdown(holders);
+            var holderRefs = new IActorRef[holders];
+            for (var i = 0; i < holders; i++)
+            {
+                var mine = keys[i];
+                holderRefs[i] = system.ActorOf(Props.Create(() => new KeyHolder(manager, mine, held)));
+            }
+
+            await held.Task;
+            var heirs = Enumerable.Range(0, holders).Select(_ => system.ActorOf(Props.Create<Sink>())).ToArray();
+            var regranted = new Countdown(holders);
+            Volatile.Write(ref current, regranted);
+            for (var i = 0; i < holders; i++)
+            {
+                manager.Tell(new AwaitAll(keys[i], Timeout.InfiniteTimeSpan) { Owner = heirs[i] }, counter);
+            }
+
+            await manager.Ask<object>(GetMeta.Instance);
+            setups.Add(setup.Elapsed.TotalMilliseconds);
+
+            var sw = Stopwatch.StartNew();
+            foreach (var h in holderRefs)
+            {
+                system.Stop(h);
+            }
+
+            await regranted.Task;
+            var elapsed = sw.Elapsed.TotalMilliseconds;
+            if (r > 0)
+            {
+                times.Add(elapsed);
+            }
+
+            foreach (var heir in heirs)
+            {
+                manager.Tell(new Goodbye { Owner = heir }, ActorRefs.NoSender);
+                system.Stop(heir);
+            }
+
+            await manager.Ask<object>(GetMeta.Instance);
+        }
+
+        Harness.Add(new Result("h.actor-crash-regrant", "10k owners × 10 keys stopped at once, until all 10k waiting AwaitAll{10 keys} are granted",
+            Harness.Median(times), times.Min(), times.Max(), "ms", null));
+        Harness.Add(new Result("h.actor-setup", "(setup: 10k actors TryLock 10 keys each by Tell, 10k AwaitAll queued)",
+            Harness.Median(setups), setups.Min(), setups.Max(), "ms", null));
+        await ShutdownAsync(manager, counter);
+    }
+
+    /// <summary>Builds the Props of a LockClient operation actor the way LockClient does, and from a type for comparison.</summary>
+    private sealed class PropsShape(IActorRef manager, TimeSpan requestTimeout)
+    {
+        private IActorRef Manager { get; } = manager;
+
+        private TimeSpan RequestTimeout { get; } = requestTimeout;
+
+        public Props Expression(IOwnedLockRequest request, bool isWait)
+        {
+            IReadOnlyList<object> keys = ["a-key"];
+            var result = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var lost = new CancellationTokenSource();
+            var ct = CancellationToken.None;
+            return Props.Create(() => new LockActors.Client.LockOperationActor(
+                Manager, request, keys, isWait, isWait ? null : RequestTimeout, result, lost, ct));
+        }
+
+        public Props Typed(IOwnedLockRequest request, bool isWait)
+        {
+            IReadOnlyList<object> keys = ["a-key"];
+            var result = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var lost = new CancellationTokenSource();
+            TimeSpan? timeout = isWait ? null : RequestTimeout;
+            return Props.Create(typeof(LockActors.Client.LockOperationActor), Manager, request, keys, isWait, timeout, result, lost, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Sends one message to a peer on start, completes a task with the reply and stops.</summary>
+    private sealed class OneShot(IActorRef peer, object message, TaskCompletionSource<object> done) : UntypedActor
+    {
+        protected override void PreStart() => peer.Tell(message, Self);
+
+        protected override void OnReceive(object reply)
+        {
+            done.TrySetResult(reply);
+            Context.Stop(Self);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Text;
+using Akka.Actor;
+using Akka.Configuration;
+using LockActors.Benchmarks;
+
+// Usage: dotnet run -c Release --project tests/LockActors.Benchmarks -- [--quick] [--filter <id part>] [--md <file>]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var cfg = BenchConfig.Parse(args);
+var mdIndex = Array.IndexOf(args, "--md");
+var mdPath = mdIndex >= 0 && mdIndex + 1 < args.Length ? args[mdIndex + 1] : null;
+
+Console.WriteLine($"LockActors benchmarks, {(cfg.Quick ? "quick" : "full")} mode: {cfg.Warmups} warm-up(s), {cfg.Repetitions} repetitions of ~{cfg.SecondsPerRepetition} s; median (min, max)");
+Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, GC server={GCSettings.IsServerGC}, concurrent={GCSettings.LatencyMode}");
+Console.WriteLine("Allocations are whole-process GC.GetTotalAllocatedBytes deltas divided by operations.");
+Console.WriteLine();
+
+var total = Stopwatch.StartNew();
+var config = ConfigurationFactory.ParseString("""
+    akka.loglevel = WARNING
+    akka.stdout-loglevel = WARNING
+    akka.log-dead-letters = off
+    akka.log-dead-letters-during-shutdown = off
+    """);
+using (var system = ActorSystem.Create("bench", config))
+{
+    var actors = new ActorScenarios(cfg, system);
+    await actors.OneCallerAsync();
+    await actors.IndependentKeysAsync();
+    await actors.ContentionAsync();
+    await actors.AwaitAllAsync();
+    await actors.TimeoutsAsync();
+    await actors.CrashReleaseAsync();
+    await system.Terminate();
+}
+
+var tables = new TableScenarios(cfg);
+tables.Sizes();
+tables.Memory();
+tables.TableSize();
+tables.Timeouts();
+tables.CrashRelease();
+
+Console.WriteLine();
+Console.WriteLine($"Total run time: {total.Elapsed.TotalSeconds:N1} s");
+Console.WriteLine();
+var summary = Summary.Build(Harness.Results);
+Console.WriteLine(summary);
+if (mdPath is not null)
+{
+    File.WriteAllText(mdPath, summary + $"\nTotal run time: {total.Elapsed.TotalSeconds:N1} s\n");
+}
+
+internal static class Summary
+{
+    /// <summary>
+    /// Ratio of a result to factor × its baseline: the median of per-repetition ratios when both were
+    /// measured interleaved in the same group, else the ratio of medians.
+    /// </summary>
+    public static double Ratio(Result r, Result b, double factor)
+    {
+        if (r.Group is not null && r.Group == b.Group && r.Samples is { } xs && b.Samples is { } bs && xs.Length == bs.Length)
+        {
+            return Harness.Median(xs.Zip(bs, (x, y) => x / (factor * y)).ToList());
+        }
+
+        return r.Median / (factor * b.Median);
+    }
+
+    public static string Build(List<Result> results)
+    {
+        var byId = results.ToDictionary(r => r.Id);
+        var md = new StringBuilder();
+        md.AppendLine("| scenario | result | baseline | ratio | target | met? |");
+        md.AppendLine("|---|---|---|---|---|---|");
+
+        void Row(string scenario, string id, string? baselineId, double factor, string baselineText, double? threshold, bool higherIsBetter, string target)
+        {
+            if (!byId.TryGetValue(id, out var r))
+            {
+                return;
+            }
+
+            string ratio = "", met = "", baseline = baselineText;
+            double? x = null;
+            if (baselineId is not null && byId.TryGetValue(baselineId, out var b))
+            {
+                x = Ratio(r, b, factor);
+                var unit = factor == 1 ? b.Unit : "/s";
+                baseline = $"{baselineText}{Result.Format(factor * b.Median)} {unit}";
+            }
+            else if (baselineId is null && factor > 0 && threshold is not null)
+            {
+                x = r.Median / factor;
+            }
+
+            if (x is { } v)
+            {
+                ratio = $"{v:N2}";
+                if (threshold is { } t)
+                {
+                    met = (higherIsBetter ? v >= t : v <= t) ? "met" : "**not met**";
+                }
+            }
+
+            md.AppendLine($"| {scenario} | {Result.Format(r.Median)} {r.Unit} | {baseline} | {ratio} | {target} | {met} |");
+        }
+
+        Row("a. LockClient LockAsync+ReleaseAsync, 1 caller", "a.client-lock", "base.ask-echo", 0.5, "½ × echo Ask rate: ", 1.5, true, "≥ 1.5×");
+        Row("a. LockClient AwaitAsync+ReleaseAsync, 1 caller", "a.client-await", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
+        Row("a. raw Ask TryLock+Release {Owner}, 1 caller", "a.raw-ask", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
+        Row("a. LockClient vs SemaphoreSlim, 1 caller", "a.client-lock", "base.semaphore-1", 1, "SemaphoreSlim: ", null, true, "(floor)");
+
+        Row("b. Tell protocol, 64 actors, own keys", "b.tell-64", "base.tell-echo-64", 0.5, "½ × 64-to-1 Tell echo: ", 0.6, true, "≥ 0.6×");
+        Row("b. Tell protocol, 1 actor", "b.tell-1", "base.tell-pingpong-1", 0.5, "½ × Tell ping-pong pair: ", 0.6, true, "≥ 0.6× (same rule)");
+        Row("b. experiment: 64 actors, each keeps one key held", "b.tell-64-anchored", "base.tell-echo-64", 0.5, "½ × 64-to-1 Tell echo: ", null, true, "(info)");
+        Row("b. Tell protocol, 64 actors vs SemaphoreSlim, 64 tasks", "b.tell-64", "base.semaphore-64", 1, "SemaphoreSlim: ", null, true, "(floor)");
+
+        foreach (var n in new[] { 2, 8, 64 })
+        {
+            Row($"c. {n} contenders, one key", $"c.contended-{n}", $"c.uncontended-{n}", 1, $"{n} actors on own keys: ", 0.8, true, "≥ 0.8×");
+            Row($"c. {n} actors on own keys vs Tell echo", $"c.uncontended-{n}", $"c.base-tell-echo-{n}", 0.5, $"½ × {n}-to-1 Tell echo: ", null, true, "(info)");
+        }
+
+        Row("d. 64 callers, AwaitAll 4 of 100 keys", "d.awaitall-4of100", "d.await-1of100", 1, "Await 1 of 100: ", 0.5, true, "≥ 0.5×");
+
+        Row("e. memory per held key (keys included)", "e.bytes-per-held-key", null, 100, "100 B", 1.0, false, "≤ 100 B");
+        Row("e. memory per waiter (key included)", "e.bytes-per-waiter", null, 200, "200 B", 1.0, false, "≤ 200 B");
+
+        Row("f. table op with 1M keys held", "f.table-1M", "f.table-1k", 1, "1k keys held: ", 1.3, false, "≤ 1.3×");
+        Row("f. table op with 100k keys held", "f.table-100k", "f.table-1k", 1, "1k keys held: ", 1.3, false, "≤ 1.3×");
+        Row("f. the same, one table alone on the heap, 1M keys", "f.alone-1M", "f.alone-1k", 1, "1k keys alone: ", 1.3, false, "≤ 1.3×");
+        Row("f. the same, one table alone on the heap, 100k keys", "f.alone-100k", "f.alone-1k", 1, "1k keys alone: ", 1.3, false, "≤ 1.3×");
+
+        Row("g. 100k timed Awaits queued, actor", "g.actor-enqueue", null, 0, "", null, true, "(info)");
+        Row("g. lag after the last deadline, actor", "g.actor-expire-lag", null, 0, "", null, true, "(info)");
+        Row("g. 100k Awaits queued, table", "g.table-enqueue", null, 0, "", null, true, "(info)");
+        Row("g. 100k time-outs expired, table", "g.table-expire", null, 0, "", null, true, "(info)");
+        Row("h. crash: 10k owners × 10 keys, all re-granted, actor", "h.actor-crash-regrant", null, 0, "", null, true, "(info)");
+        Row("h. crash, all re-granted, table", "h.table-crash-regrant", null, 0, "", null, true, "(info)");
+        Row("h. crash, all freed (no waiters), table", "h.table-crash-free", null, 0, "", null, true, "(info)");
+
+        md.AppendLine();
+        md.AppendLine("All results (allocations: whole process, bytes per operation):");
+        md.AppendLine();
+        md.AppendLine("| id | median | min | max | unit | alloc B/op | what |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            var alloc = r.BytesPerOp is { } bpo ? bpo.ToString("N0") : "";
+            md.AppendLine($"| {r.Id} | {Result.Format(r.Median)} | {Result.Format(r.Min)} | {Result.Format(r.Max)} | {r.Unit} | {alloc} | {r.What} |");
+        }
+
+        return md.ToString();
+    }
+}
