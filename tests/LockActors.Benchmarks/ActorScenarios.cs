@@ -117,6 +117,7 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
         var manager = NewManager();
         var client = new LockClient(manager);
         var owner = system.ActorOf(Props.Create<Sink>());
+        var ownerClient = new LockClient(manager, new LockClientOptions { Owner = system.ActorOf(Props.Create<Sink>()) });
         await manager.Ask<object>(new TryLock("a-busy") { Owner = owner });
 
         await Harness.InterleavedAsync(cfg, "a",
@@ -141,18 +142,6 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                     await tcs.Task;
                 }
             }),
-            // LockOperationActor's Props expression has a computed argument (isWait ? null : timeout);
-            // this one has one too, to see what a non-trivial argument expression costs.
-            new Workload("base.spawn-roundtrip-computed-arg", "as base.spawn-roundtrip, with one computed argument in the expression", "ops/s", 500, async n =>
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    var flag = (i & 1) == 0;
-                    ext.SystemActorOf(Props.Create(() => new OneShot(echo, flag ? Msg : echo, tcs)));
-                    await tcs.Task;
-                }
-            }),
             new Workload("base.spawn-roundtrip-typed", "the same with Props.Create(typeof(A), args)", "ops/s", 2_000, async n =>
             {
                 for (var i = 0; i < n; i++)
@@ -163,28 +152,6 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                 }
             }),
             SemaphoreOne(),
-            // Only the Props of LockClient's per-operation actor, built as LockClient builds them
-            // (an expression reading Manager and a conditional on RequestTimeout), and from a type.
-            new Workload("a.props-expression", "Props.Create(() => new LockOperationActor(...)) shaped as in LockClient, no actor", "props/s", 500, n =>
-            {
-                var shape = new PropsShape(manager, TimeSpan.FromSeconds(10));
-                for (var i = 0; i < n; i++)
-                {
-                    GC.KeepAlive(shape.Expression(new TryLock("a-key"), (i & 1) == 0));
-                }
-
-                return Task.CompletedTask;
-            }),
-            new Workload("a.props-typed", "Props.Create(typeof(LockOperationActor), args), no actor", "props/s", 50_000, n =>
-            {
-                var shape = new PropsShape(manager, TimeSpan.FromSeconds(10));
-                for (var i = 0; i < n; i++)
-                {
-                    GC.KeepAlive(shape.Typed(new TryLock("a-key"), (i & 1) == 0));
-                }
-
-                return Task.CompletedTask;
-            }),
             new Workload("a.client-lock", "LockClient.LockAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
             {
                 for (var i = 0; i < n; i++)
@@ -208,6 +175,14 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                 for (var i = 0; i < n; i++)
                 {
                     var handle = await client.AwaitAsync("a-key");
+                    await handle.ReleaseAsync();
+                }
+            }),
+            new Workload("a.client-lock-owner", "LockClient{Owner = an actor}.LockAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var handle = await ownerClient.LockAsync("a-key");
                     await handle.ReleaseAsync();
                 }
             }),
@@ -464,33 +439,6 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
         Harness.Add(new Result("h.actor-setup", "(setup: 10k actors TryLock 10 keys each by Tell, 10k AwaitAll queued)",
             Harness.Median(setups), setups.Min(), setups.Max(), "ms", null));
         await ShutdownAsync(manager, counter);
-    }
-
-    /// <summary>Builds the Props of a LockClient operation actor the way LockClient does, and from a type for comparison.</summary>
-    private sealed class PropsShape(IActorRef manager, TimeSpan requestTimeout)
-    {
-        private IActorRef Manager { get; } = manager;
-
-        private TimeSpan RequestTimeout { get; } = requestTimeout;
-
-        public Props Expression(IOwnedLockRequest request, bool isWait)
-        {
-            IReadOnlyList<object> keys = ["a-key"];
-            var result = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var lost = new CancellationTokenSource();
-            var ct = CancellationToken.None;
-            return Props.Create(() => new LockActors.Client.LockOperationActor(
-                Manager, request, keys, isWait, isWait ? null : RequestTimeout, result, lost, ct));
-        }
-
-        public Props Typed(IOwnedLockRequest request, bool isWait)
-        {
-            IReadOnlyList<object> keys = ["a-key"];
-            var result = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var lost = new CancellationTokenSource();
-            TimeSpan? timeout = isWait ? null : RequestTimeout;
-            return Props.Create(typeof(LockActors.Client.LockOperationActor), Manager, request, keys, isWait, timeout, result, lost, CancellationToken.None);
-        }
     }
 
     /// <summary>Sends one message to a peer on start, completes a task with the reply and stops.</summary>

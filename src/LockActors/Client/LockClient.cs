@@ -41,6 +41,7 @@ public sealed class LockClientOptions
 public sealed class LockClient
 {
     private readonly IActorRefProvider _provider;
+    private readonly IScheduler _scheduler;
     private readonly ConcurrentDictionary<LockHandle, byte> _handles = new();
 
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
@@ -69,6 +70,7 @@ public sealed class LockClient
         }
 
         _provider = provider;
+        _scheduler = provider.Settings.System.Scheduler;
         Manager = locks;
         Owner = options.Owner;
         RequestTimeout = timeout;
@@ -291,7 +293,7 @@ public sealed class LockClient
     private async Task<(object Reply, LockOwnerRef Owner)> RunAsync(IOwnedLockRequest request, IReadOnlyList<object> keys, bool isWait, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var owner = new LockOwnerRef(_provider, Manager, Owner);
+        var owner = new LockOwnerRef(_provider, _scheduler, Manager, Owner);
         var reply = await owner.RequestAsync(request, isWait ? null : RequestTimeout, ct, isWait ? keys : null).ConfigureAwait(false);
         if (reply is not LockAcquired)
         {

@@ -542,10 +542,9 @@ internal sealed class LockTable
     /// <summary>Frees keys the party holds and marks them for a grant check.</summary>
     private void Free(Party party, IReadOnlyList<object> keys)
     {
-        foreach (var key in keys)
+        for (var i = 0; i < keys.Count; i++)
         {
-            var entry = _keys[key];
-            FreeEntry(party, entry);
+            FreeEntry(party, _keys[keys[i]]);
         }
 
         Forget(party);
@@ -649,8 +648,9 @@ internal sealed class LockTable
     private Party? CheckOwnership(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, long? token)
     {
         _parties.TryGetValue(owner, out var party);
-        foreach (var key in keys)
+        for (var i = 0; i < keys.Count; i++)
         {
+            var key = keys[i];
             _keys.TryGetValue(key, out var entry);
             if (entry?.Holder is not { } holder)
             {
