@@ -100,16 +100,16 @@ internal sealed class TableScenarios(BenchConfig cfg)
         object[] keys = [key];
         var party = new Party(owner);
         var entry = new KeyEntry(key);
-        var wait = new Wait(1, party, owner, keys, false, 0);
+        var wait = new Wait(1, party, owner, [entry], keys, false, 0);
         var grant = new LockGrant(keys, false, owner, 1, null);
         var sizes = new (string Name, Func<object> Make)[]
         {
             ("KeyEntry", () => new KeyEntry(key)),
             ("LockGrant", () => new LockGrant(keys, false, owner, 1, null)),
             ("object[1] (key list)", () => new object[1]),
-            ("Party (with its empty HashSet)", () => new Party(owner)),
-            ("Wait (with its WaitNode[1])", () => new Wait(1, party, owner, keys, false, 0)),
-            ("WaitNode", () => new WaitNode(wait, entry)),
+            ("Party", () => new Party(owner)),
+            ("Wait (single key: it is its own queue node)", () => new Wait(1, party, owner, [entry], keys, false, 0)),
+            ("WaitNode (each key of a wait after the first)", () => new WaitNode(wait, entry)),
             ("LockAcquired", () => new LockAcquired(grant)),
             ("Released", () => new Released(keys)),
             ("TryLock", () => new TryLock(key)),

@@ -15,6 +15,11 @@ public sealed class LockClientOptions
     /// When null, each handle gets its own lightweight owner, so two handles of one client are
     /// independent and a handle's lock is released if its owner is stopped.
     /// </summary>
+    /// <remarks>
+    /// The manager tells waits apart by owner and key: with an explicit owner, cancelling one wait
+    /// also withdraws that owner's other pending waits on the same keys (each gets
+    /// <see cref="OperationCanceledException"/>).
+    /// </remarks>
     public IActorRef? Owner { get; init; }
 
     /// <summary>

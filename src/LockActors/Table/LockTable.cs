@@ -365,7 +365,7 @@ internal sealed class LockTable
         var waiters = new List<IActorRef>();
         for (var node = entry.Head; node is not null; node = node.Next)
         {
-            waiters.Add(node.Wait.Owner.Actor);
+            waiters.Add(node.Request.Owner.Actor);
         }
 
         return new KeyStatus(key, entry.Holder?.Actor, entry.Holder is null ? null : entry.Token, waiters);
@@ -495,12 +495,10 @@ internal sealed class LockTable
 
     private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, long deadline)
     {
-        var wait = new Wait(++_lastWaitId, owner, replyTo, keys, isMulti, deadline);
+        var wait = new Wait(++_lastWaitId, owner, replyTo, entries, keys, isMulti, deadline);
         for (var i = 0; i < entries.Length; i++)
         {
-            var node = new WaitNode(wait, entries[i]);
-            wait.Nodes[i] = node;
-            entries[i].Enqueue(node);
+            entries[i].Enqueue(wait.NodeAt(i));
         }
 
         owner.AddWait(wait);
@@ -522,8 +520,9 @@ internal sealed class LockTable
     private void Withdraw(Wait wait)
     {
         wait.Pending = false;
-        foreach (var node in wait.Nodes)
+        for (var i = 0; i < wait.NodeCount; i++)
         {
+            var node = wait.NodeAt(i);
             var wasHead = ReferenceEquals(node.Entry.Head, node);
             node.Entry.Unlink(node);
             if (wasHead)
@@ -603,16 +602,16 @@ internal sealed class LockTable
                 continue;
             }
 
-            if (!entry.IsFree || entry.Head!.Wait is not { IsGrantable: true } wait)
+            if (!entry.IsFree || entry.Head!.Request is not { IsGrantable: true } wait)
             {
                 continue;
             }
 
             Withdraw(wait);
-            var entries = new KeyEntry[wait.Nodes.Length];
+            var entries = new KeyEntry[wait.NodeCount];
             for (var i = 0; i < entries.Length; i++)
             {
-                entries[i] = wait.Nodes[i].Entry;
+                entries[i] = wait.NodeAt(i).Entry;
             }
 
             var grant = Grant(wait.Owner, wait.Keys, wait.IsMulti, entries);
@@ -629,8 +628,9 @@ internal sealed class LockTable
         for (var wait = owner.FirstWait; wait is not null;)
         {
             var next = wait.OwnerNext;
-            foreach (var node in wait.Nodes)
+            for (var i = 0; i < wait.NodeCount; i++)
             {
+                var node = wait.NodeAt(i);
                 if (node.Entry.Holder == owner)
                 {
                     Withdraw(wait);
@@ -872,18 +872,18 @@ internal sealed class LockTable
             for (var node = entry.Head; node is not null; node = node.Next)
             {
                 Check(node.Prev == prev, $"queue of {KeyText.Of(key)} is badly linked");
-                Check(node.Wait.Pending, $"queue of {KeyText.Of(key)} holds a settled wait");
-                Check(node.Wait.Id > lastId, $"queue of {KeyText.Of(key)} is out of arrival order");
+                Check(node.Request.Pending, $"queue of {KeyText.Of(key)} holds a settled wait");
+                Check(node.Request.Id > lastId, $"queue of {KeyText.Of(key)} is out of arrival order");
                 Check(node.Entry == entry, $"a node in the queue of {KeyText.Of(key)} points to another key");
-                Check(node.Wait.Owner != entry.Holder, $"the owner of {KeyText.Of(key)} waits for it");
-                lastId = node.Wait.Id;
+                Check(node.Request.Owner != entry.Holder, $"the owner of {KeyText.Of(key)} waits for it");
+                lastId = node.Request.Id;
                 prev = node;
             }
 
             Check(entry.Tail == prev, $"queue of {KeyText.Of(key)} has a wrong tail");
             if (entry.IsFree && entry.Head is not null)
             {
-                Check(!entry.Head.Wait.IsGrantable, $"first waiter for free key {KeyText.Of(key)} could take it but waits");
+                Check(!entry.Head.Request.IsGrantable, $"first waiter for free key {KeyText.Of(key)} could take it but waits");
             }
         }
 
@@ -912,8 +912,9 @@ internal sealed class LockTable
             {
                 count++;
                 Check(wait.Pending && wait.Owner == party, $"party {actor} lists a settled or foreign wait");
-                foreach (var node in wait.Nodes)
+                for (var i = 0; i < wait.NodeCount; i++)
                 {
+                    var node = wait.NodeAt(i);
                     var linked = false;
                     for (var n = node.Entry.Head; n is not null && !linked; n = n.Next)
                     {

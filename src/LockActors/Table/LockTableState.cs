@@ -76,35 +76,62 @@ internal sealed class KeyEntry(object key)
 }
 
 /// <summary>A wait's place in one key's queue.</summary>
-internal sealed class WaitNode(Wait wait, KeyEntry entry)
+internal class WaitNode
 {
-    public readonly Wait Wait = wait;
-    public readonly KeyEntry Entry = entry;
+    protected WaitNode()
+    {
+    }
+
+    public WaitNode(Wait request, KeyEntry entry)
+    {
+        Request = request;
+        Entry = entry;
+    }
+
+    /// <summary>The wait this node places in line.</summary>
+    public Wait Request { get; protected set; } = null!;
+
+    /// <summary>The key whose queue the node is in.</summary>
+    public KeyEntry Entry { get; protected set; } = null!;
+
     public WaitNode? Prev, Next;
 }
 
-/// <summary>A pending <see cref="Await"/> or <see cref="AwaitAll"/>.</summary>
-internal sealed class Wait
+/// <summary>
+/// A pending <see cref="Await"/> or <see cref="AwaitAll"/>. It is itself the queue node for its
+/// first key, so a single-key wait is one object; further keys get a node each.
+/// </summary>
+internal sealed class Wait : WaitNode
 {
-    public Wait(long id, Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, long deadline)
+    private readonly IReadOnlyList<object>? _multiKeys;
+
+    public Wait(long id, Party owner, IActorRef? replyTo, KeyEntry[] entries, IReadOnlyList<object> keys, bool isMulti, long deadline)
     {
+        Request = this;
+        Entry = entries[0];
         Id = id;
         Owner = owner;
         ReplyTo = replyTo;
-        Keys = keys;
-        IsMulti = isMulti;
         Deadline = deadline;
-        Nodes = new WaitNode[keys.Count];
+        _multiKeys = isMulti ? keys : null;
+        if (entries.Length > 1)
+        {
+            OtherNodes = new WaitNode[entries.Length - 1];
+            for (var i = 1; i < entries.Length; i++)
+            {
+                OtherNodes[i - 1] = new WaitNode(this, entries[i]);
+            }
+        }
     }
 
     /// <summary>Arrival order over the whole table: a smaller id arrived earlier.</summary>
     public readonly long Id;
     public readonly Party Owner;
     public readonly IActorRef? ReplyTo;
-    public readonly IReadOnlyList<object> Keys;
-    public readonly bool IsMulti;
     public readonly long Deadline;
-    public readonly WaitNode[] Nodes;
+
+    /// <summary>The nodes for the keys after the first; null for a single key.</summary>
+    public readonly WaitNode[]? OtherNodes;
 
     /// <summary>False once the wait was granted, timed out, refused or withdrawn.</summary>
     public bool Pending = true;
@@ -112,13 +139,24 @@ internal sealed class Wait
     /// <summary>Links in the owner's list of waits.</summary>
     public Wait? OwnerPrev, OwnerNext;
 
+    /// <summary>True when the wait came from <see cref="AwaitAll"/>.</summary>
+    public bool IsMulti => _multiKeys is not null;
+
+    /// <summary>The request's keys in the order given (built on demand for a single key).</summary>
+    public IReadOnlyList<object> Keys => _multiKeys ?? new[] { Entry.Key };
+
+    public int NodeCount => OtherNodes is null ? 1 : OtherNodes.Length + 1;
+
+    public WaitNode NodeAt(int i) => i == 0 ? this : OtherNodes![i - 1];
+
     /// <summary>True when this wait is first in line for every key and every key is free.</summary>
     public bool IsGrantable
     {
         get
         {
-            foreach (var node in Nodes)
+            for (var i = 0; i < NodeCount; i++)
             {
+                var node = NodeAt(i);
                 if (!node.Entry.IsFree || !ReferenceEquals(node.Entry.Head, node))
                 {
                     return false;
