@@ -147,7 +147,13 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 _table.Inspect(Sender, m.Key);
                 break;
             case Terminated t:
-                _table.Terminated(t.ActorRef);
+                var released = _table.Terminated(t.ActorRef);
+                if (released.Count > 0 && _log.IsInfoEnabled)
+                {
+                    _log.Info("Owner {Owner} terminated holding {LockKeys}: released and passed on to waiters",
+                        t.ActorRef, KeyText.OfAll(released));
+                }
+
                 break;
             case ExpireTick:
                 _table.ExpireDue(Now);

@@ -376,15 +376,17 @@ internal sealed class LockTable
     // -----------------------------------------------------------------------------------
 
     /// <summary>A watched actor terminated: its keys go to their waiters, its waits leave every queue.</summary>
-    public void Terminated(IActorRef actor)
+    /// <returns>The keys the actor held, now released (empty when it held nothing).</returns>
+    public IReadOnlyList<object> Terminated(IActorRef actor)
     {
         if (!_parties.TryGetValue(actor, out var party))
         {
-            return;
+            return [];
         }
 
-        ClearParty(party, notifyReplyToOf: actor);
+        var released = ClearParty(party, notifyReplyToOf: actor);
         Settle();
+        return released;
     }
 
     /// <summary>Times out every wait whose deadline is at or before <paramref name="now"/>, then asks to be woken for the next one.</summary>
