@@ -110,11 +110,10 @@ internal sealed class LockTable
             return;
         }
 
-        var keys = new[] { key };
         if (entry is null || entry.IsIdle)
         {
             entry ??= AddEntry(key);
-            var grant = Grant(Enlist(owner), keys, isMulti: false, [entry]);
+            var grant = Grant(Enlist(owner), [key], isMulti: false, [entry]);
             _fx.Send(replyTo, new LockAcquired(grant));
             Settle();
             return;
@@ -123,11 +122,12 @@ internal sealed class LockTable
         var deadline = Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
         if (deadline <= now)
         {
-            _fx.Send(replyTo, new LockTimedOut(keys));
+            _fx.Send(replyTo, new LockTimedOut([key]));
             return;
         }
 
-        Enqueue(Enlist(owner), replyTo, keys, isMulti: false, [entry], deadline);
+        // A single-key wait keeps no key list: it is built when a reply needs it.
+        Enqueue(Enlist(owner), replyTo, [], isMulti: false, [entry], deadline);
     }
 
     /// <summary><see cref="LockActors.AwaitAll"/>: take all the keys at once, or wait in line for all of them.</summary>
@@ -610,13 +610,12 @@ internal sealed class LockTable
             }
 
             Withdraw(wait);
-            var entries = new KeyEntry[wait.NodeCount];
-            for (var i = 0; i < entries.Length; i++)
+            var grant = new LockGrant(wait.Keys, wait.IsMulti, wait.Owner.Actor, ++_lastToken, _settings.Metadata);
+            for (var i = 0; i < wait.NodeCount; i++)
             {
-                entries[i] = wait.NodeAt(i).Entry;
+                Hold(wait.Owner, wait.NodeAt(i).Entry, grant);
             }
 
-            var grant = Grant(wait.Owner, wait.Keys, wait.IsMulti, entries);
             _fx.Send(wait.ReplyTo, new LockAcquired(grant));
             RefuseSelfDeadlocks(wait.Owner);
         }
