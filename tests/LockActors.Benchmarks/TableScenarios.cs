@@ -13,6 +13,24 @@ internal sealed class TableScenarios(BenchConfig cfg)
 
     private static LockTable NewTable(NullEffects? fx = null) => new(Settings, fx ?? new NullEffects());
 
+    /// <summary>A table with <paramref name="size"/> keys ("key-owner-n") held by 1,000 owners.</summary>
+    private static (LockTable Table, NullEffects Fx) TableHolding(int size)
+    {
+        var fx = new NullEffects();
+        var table = NewTable(fx);
+        var ownerRefs = FakeOwner.Many(1_000);
+        var perOwner = size / ownerRefs.Length;
+        for (var o = 0; o < ownerRefs.Length; o++)
+        {
+            for (var k = 0; k < perOwner; k++)
+            {
+                table.TryLock(ownerRefs[o], null, $"key-{o}-{k}");
+            }
+        }
+
+        return (table, fx);
+    }
+
     // ---------------------------------------------------------------------------------------
     // e. memory
     // ---------------------------------------------------------------------------------------
@@ -186,17 +204,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
         var tables = new List<(int Size, LockTable Table, NullEffects Fx)>();
         foreach (var size in sizes)
         {
-            var fx = new NullEffects();
-            var table = NewTable(fx);
-            var ownerRefs = FakeOwner.Many(1_000);
-            var perOwner = size / ownerRefs.Length;
-            for (var o = 0; o < ownerRefs.Length; o++)
-            {
-                for (var k = 0; k < perOwner; k++)
-                {
-                    table.TryLock(ownerRefs[o], null, $"key-{o}-{k}");
-                }
-            }
+            var (table, fx) = TableHolding(size);
 
             tables.Add((size, table, fx));
         }
@@ -268,17 +276,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
         // cost of a large live heap, which the interleaved run spreads over all three sizes.
         foreach (var size in sizes)
         {
-            var fx = new NullEffects();
-            var table = NewTable(fx);
-            var ownerRefs = FakeOwner.Many(1_000);
-            var perOwner = size / ownerRefs.Length;
-            for (var o = 0; o < ownerRefs.Length; o++)
-            {
-                for (var k = 0; k < perOwner; k++)
-                {
-                    table.TryLock(ownerRefs[o], null, $"key-{o}-{k}");
-                }
-            }
+            var (table, fx) = TableHolding(size);
 
             Harness.SettledHeap();
             var label = size >= 1_000_000 ? $"{size / 1_000_000}M" : $"{size / 1_000}k";
