@@ -12,8 +12,8 @@ public sealed class LockClientOptions
 
     /// <summary>
     /// The actor that owns every lock this client takes (typically <c>Self</c> inside an actor).
-    /// When null, each handle gets its own lightweight owner, so two handles of one client are
-    /// independent and a handle's lock is released if its owner is stopped.
+    /// When null, each handle gets its own lightweight owner (an actor reference the manager watches,
+    /// not an actor), so two handles of one client are independent; it ends with the handle.
     /// </summary>
     /// <remarks>
     /// The manager tells waits apart by owner and key: with an explicit owner, cancelling one wait
