@@ -13,6 +13,8 @@ using Serilog.Events;
 Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Information()
     .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+    // Chapter 3 kills an actor on purpose; Akka reports every Kill as an error with a stack trace.
+    .Filter.ByExcluding(e => e.Exception is ActorKilledException)
     .WriteTo.Console(outputTemplate: "  [{Level:u3}] {Message:lj}{NewLine}{Exception}")
     .CreateLogger();
 
