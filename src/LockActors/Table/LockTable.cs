@@ -86,10 +86,7 @@ internal sealed class LockTable
             return;
         }
 
-        entry ??= AddEntry(key);
-        var grant = Grant(Enlist(owner), [key], isMulti: false, [entry]);
-        _fx.Send(replyTo, new LockAcquired(grant));
-        Settle();
+        GrantNow(owner, replyTo, [key], isMulti: false, [entry ?? AddEntry(key)]);
     }
 
     /// <summary><see cref="LockActors.Await"/>: take the key, or wait in line for it.</summary>
@@ -112,10 +109,7 @@ internal sealed class LockTable
 
         if (entry is null || entry.IsIdle)
         {
-            entry ??= AddEntry(key);
-            var grant = Grant(Enlist(owner), [key], isMulti: false, [entry]);
-            _fx.Send(replyTo, new LockAcquired(grant));
-            Settle();
+            GrantNow(owner, replyTo, [key], isMulti: false, [entry ?? AddEntry(key)]);
             return;
         }
 
@@ -171,9 +165,7 @@ internal sealed class LockTable
 
         if (grantableNow)
         {
-            var grant = Grant(Enlist(owner), keyList, isMulti: true, resolved);
-            _fx.Send(replyTo, new LockAcquired(grant));
-            Settle();
+            GrantNow(owner, replyTo, keyList, isMulti: true, resolved);
             return;
         }
 
@@ -260,7 +252,7 @@ internal sealed class LockTable
 
         var heirParty = Enlist(heir);
         var keys = Snapshot(grant.Keys);
-        var newGrant = new LockGrant(keys, grant.IsMulti, heir, ++_lastToken, _settings.Metadata);
+        var newGrant = NextGrant(heir, keys, grant.IsMulti);
         foreach (var key in keys)
         {
             var entry = _keys[key];
@@ -394,17 +386,16 @@ internal sealed class LockTable
     {
         while (_deadlines.TryPeek(out var wait, out var deadline) && deadline <= now)
         {
-            _deadlines.Dequeue();
-            if (!wait.Pending)
+            if (wait.Pending)
             {
-                _settledWaitsInHeap--;
-                continue;
+                Withdraw(wait);
+                Forget(wait.Owner);
+                _fx.Send(wait.ReplyTo, new LockTimedOut(wait.Keys));
             }
 
-            Withdraw(wait);
-            _settledWaitsInHeap--; // Withdraw counted it as settled in the heap, but it has just left the heap
-            Forget(wait.Owner);
-            _fx.Send(wait.ReplyTo, new LockTimedOut(wait.Keys));
+            // Every wait leaves the heap settled, whether it settled earlier or just now.
+            _deadlines.Dequeue();
+            _settledWaitsInHeap--;
         }
 
         Settle();
@@ -477,9 +468,20 @@ internal sealed class LockTable
         }
     }
 
+    /// <summary>
+    /// Grants idle keys (free, nobody waiting) at once. No queue changes, so there is nothing to
+    /// settle, and no wait of the owner can involve an idle key.
+    /// </summary>
+    private void GrantNow(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries) =>
+        _fx.Send(replyTo, new LockAcquired(Grant(Enlist(owner), keys, isMulti, entries)));
+
+    /// <summary>A new grant with the next fencing token.</summary>
+    private LockGrant NextGrant(IActorRef owner, IReadOnlyList<object> keys, bool isMulti) =>
+        new(keys, isMulti, owner, ++_lastToken, _settings.Metadata);
+
     private LockGrant Grant(Party owner, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries)
     {
-        var grant = new LockGrant(keys, isMulti, owner.Actor, ++_lastToken, _settings.Metadata);
+        var grant = NextGrant(owner.Actor, keys, isMulti);
         foreach (var entry in entries)
         {
             Hold(owner, entry, grant);
@@ -610,7 +612,7 @@ internal sealed class LockTable
             }
 
             Withdraw(wait);
-            var grant = new LockGrant(wait.Keys, wait.IsMulti, wait.Owner.Actor, ++_lastToken, _settings.Metadata);
+            var grant = NextGrant(wait.Owner.Actor, wait.Keys, wait.IsMulti);
             for (var i = 0; i < wait.NodeCount; i++)
             {
                 Hold(wait.Owner, wait.NodeAt(i).Entry, grant);
