@@ -24,9 +24,15 @@ public sealed record LockGrant(
     /// <summary>The first (for single-key grants, the only) key.</summary>
     public object Key => Keys[0];
 
+    /// <summary>How the keys are held: <see cref="LockMode.Exclusive"/> (the default) or <see cref="LockMode.Shared"/>.</summary>
+    public LockMode Mode { get; init; }
+
+    /// <summary>The permits held on each key: 1 for a lock, the requested number on a semaphore key.</summary>
+    public int Permits { get; init; } = 1;
+
     /// <summary>
     /// Two grants are equal when they name the same keys in the same order, the same owner, fencing
-    /// token, kind and metadata, so a grant received in <see cref="LockLost"/> equals the one
+    /// token, kind, mode, permits and metadata, so a grant received in <see cref="LockLost"/> equals the one
     /// received in <see cref="LockAcquired"/> (the key lists are compared item by item, not by reference).
     /// </summary>
     /// <param name="other">The grant to compare with.</param>
@@ -35,6 +41,8 @@ public sealed record LockGrant(
         other is not null
         && FencingToken == other.FencingToken
         && IsMulti == other.IsMulti
+        && Mode == other.Mode
+        && Permits == other.Permits
         && Equals(Owner, other.Owner)
         && Equals(Metadata, other.Metadata)
         && Keys.SequenceEqual(other.Keys);

@@ -111,13 +111,13 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         switch (message)
         {
             case TryLock m:
-                if (OwnerOf(m) is { } tryOwner) _table.TryLock(tryOwner, Sender, m.Key);
+                if (OwnerOf(m) is { } tryOwner) _table.TryLock(tryOwner, Sender, m.Key, LockTerms.Of(m, 0));
                 break;
             case Await m:
-                if (OwnerOf(m) is { } awaitOwner) _table.Await(awaitOwner, Sender, m.Key, m.Timeout, Now);
+                if (OwnerOf(m) is { } awaitOwner) _table.Await(awaitOwner, Sender, m.Key, m.Timeout, LockTerms.Of(m, m.Priority), Now);
                 break;
             case AwaitAll m:
-                if (OwnerOf(m) is { } allOwner) _table.AwaitAll(allOwner, Sender, m.Keys, m.Timeout, Now);
+                if (OwnerOf(m) is { } allOwner) _table.AwaitAll(allOwner, Sender, m.Keys, m.Timeout, LockTerms.Of(m, m.Priority), Now);
                 break;
             case Release m:
                 if (OwnerOf(m) is { } releaser) _table.Release(releaser, Sender, m.Grant);

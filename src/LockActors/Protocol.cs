@@ -46,6 +46,12 @@ public enum RefusalReason
 
     /// <summary>The manager was restarted or stopped while the request was waiting.</summary>
     ManagerRestarted,
+
+    /// <summary>
+    /// The request names a <see cref="ILockTermsRequest.Capacity"/> other than the one the key has
+    /// while it is in use.
+    /// </summary>
+    CapacityMismatch,
 }
 
 /// <summary>Why a release or give-away failed; nothing was released.</summary>
@@ -61,23 +67,76 @@ public enum ReleaseFailure
     StaleGrant,
 }
 
+/// <summary>How a lock is held.</summary>
+public enum LockMode
+{
+    /// <summary>
+    /// Alone (the default): nobody else holds the key. On a key with a capacity above 1 (a semaphore),
+    /// exclusive holders share the capacity, each holding the permits it asked for.
+    /// </summary>
+    Exclusive,
+
+    /// <summary>
+    /// Together with any number of other shared holders and no exclusive one: a reader's lock.
+    /// Only on keys of capacity 1.
+    /// </summary>
+    Shared,
+}
+
+/// <summary>
+/// What kind of lock a request asks for: its mode, how many permits it takes and the capacity it
+/// expects the key to have. Implemented by <see cref="TryLock"/>, <see cref="Await"/> and
+/// <see cref="AwaitAll"/>; the defaults ask for an ordinary exclusive lock.
+/// </summary>
+/// <remarks>
+/// <para>A key's capacity is set by the request that brings it into use (when nobody holds or waits
+/// for it) and lasts while anyone holds or waits for it; a request naming another capacity meanwhile
+/// is refused with <see cref="RefusalReason.CapacityMismatch"/>. Every user of a semaphore key names
+/// the same capacity, as every user of a <c>SemaphoreSlim</c> shares one instance.</para>
+/// <para>Refused with <see cref="RefusalReason.InvalidRequest"/>: <see cref="Permits"/> or
+/// <see cref="Capacity"/> below 1, <see cref="Permits"/> above <see cref="Capacity"/>, and
+/// <see cref="LockMode.Shared"/> with a capacity above 1.</para>
+/// </remarks>
+public interface ILockTermsRequest : IOwnedLockRequest
+{
+    /// <summary>Exclusive (the default) or shared.</summary>
+    LockMode Mode { get; }
+
+    /// <summary>How many of the key's permits to take; default 1. For <see cref="AwaitAll"/>, on every key.</summary>
+    int Permits { get; }
+
+    /// <summary>How many permits the key has: 1 (the default) for a lock, more for a semaphore.</summary>
+    int Capacity { get; }
+}
+
 // ---------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------
 
 /// <summary>
-/// Takes <paramref name="Key"/> if it is free and nobody waits for it; never waits.
+/// Takes <paramref name="Key"/> if nobody waits for it and it can be had now (free; or held shared
+/// and this request is shared; or a semaphore with enough permits left); never waits.
 /// Replies <see cref="LockAcquired"/>, <see cref="LockBusy"/> or <see cref="LockRefused"/>.
 /// </summary>
 /// <param name="Key">The key to lock; any non-null value with value equality.</param>
-public sealed record TryLock(object Key) : IOwnedLockRequest
+public sealed record TryLock(object Key) : ILockTermsRequest
 {
     /// <inheritdoc />
     public IActorRef? Owner { get; init; }
+
+    /// <inheritdoc />
+    public LockMode Mode { get; init; }
+
+    /// <inheritdoc />
+    public int Permits { get; init; } = 1;
+
+    /// <inheritdoc />
+    public int Capacity { get; init; } = 1;
 }
 
 /// <summary>
-/// Takes <paramref name="Key"/>, waiting in line (first come, first served) until it is free.
+/// Takes <paramref name="Key"/>, waiting in line (by <see cref="Priority"/>, then first come, first
+/// served) until it can be had.
 /// Replies exactly once: <see cref="LockAcquired"/>, <see cref="LockTimedOut"/>,
 /// <see cref="LockRefused"/> or <see cref="AwaitCancelled"/>.
 /// </summary>
@@ -87,10 +146,25 @@ public sealed record TryLock(object Key) : IOwnedLockRequest
 /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> to wait forever, zero or negative
 /// for one immediate attempt. The manager enforces it.
 /// </param>
-public sealed record Await(object Key, TimeSpan? Timeout = null) : IOwnedLockRequest
+public sealed record Await(object Key, TimeSpan? Timeout = null) : ILockTermsRequest
 {
     /// <inheritdoc />
     public IActorRef? Owner { get; init; }
+
+    /// <inheritdoc />
+    public LockMode Mode { get; init; }
+
+    /// <inheritdoc />
+    public int Permits { get; init; } = 1;
+
+    /// <inheritdoc />
+    public int Capacity { get; init; } = 1;
+
+    /// <summary>
+    /// Place in line: a wait with a higher priority is queued ahead of every wait with a lower one;
+    /// equal priorities are first come, first served. Default 0; negative values queue behind the default.
+    /// </summary>
+    public int Priority { get; init; }
 }
 
 /// <summary>
@@ -100,10 +174,25 @@ public sealed record Await(object Key, TimeSpan? Timeout = null) : IOwnedLockReq
 /// </summary>
 /// <param name="Keys">The distinct keys to lock (at most <see cref="LockManagerSettings.MaxKeysPerRequest"/>).</param>
 /// <param name="Timeout">As for <see cref="Await"/>; null means <see cref="LockManagerSettings.DefaultAwaitAllTimeout"/>.</param>
-public sealed record AwaitAll(IReadOnlyList<object> Keys, TimeSpan? Timeout = null) : IOwnedLockRequest
+public sealed record AwaitAll(IReadOnlyList<object> Keys, TimeSpan? Timeout = null) : ILockTermsRequest
 {
     /// <inheritdoc />
     public IActorRef? Owner { get; init; }
+
+    /// <inheritdoc />
+    public LockMode Mode { get; init; }
+
+    /// <inheritdoc />
+    public int Permits { get; init; } = 1;
+
+    /// <inheritdoc />
+    public int Capacity { get; init; } = 1;
+
+    /// <summary>
+    /// Place in line: a wait with a higher priority is queued ahead of every wait with a lower one;
+    /// equal priorities are first come, first served. Default 0; negative values queue behind the default.
+    /// </summary>
+    public int Priority { get; init; }
 }
 
 /// <summary>
@@ -257,10 +346,69 @@ public sealed record ManagerMeta(object? Metadata) : ILockReply;
 
 /// <summary>Answer to <see cref="Inspect"/>.</summary>
 /// <param name="Key">The key inspected.</param>
-/// <param name="Owner">Its owner, or null when free.</param>
-/// <param name="FencingToken">The fencing token of the grant it is held under, or null when free.</param>
+/// <param name="Owner">Its owner (of several holders, the one with the oldest grant), or null when free.</param>
+/// <param name="FencingToken">The fencing token of <paramref name="Owner"/>'s grant, or null when free.</param>
 /// <param name="Waiters">The owners of the waits queued for the key, first in line first.</param>
-public sealed record KeyStatus(object Key, IActorRef? Owner, long? FencingToken, IReadOnlyList<IActorRef> Waiters) : ILockReply;
+public sealed record KeyStatus(object Key, IActorRef? Owner, long? FencingToken, IReadOnlyList<IActorRef> Waiters) : ILockReply
+{
+    /// <summary>Every holder of the key, oldest grant first (one for an exclusive lock).</summary>
+    public IReadOnlyList<LockHolder> Holders { get; init; } = [];
+
+    /// <summary>The waits queued for the key with their terms, first in line first.</summary>
+    public IReadOnlyList<LockWaiter> Queue { get; init; } = [];
+
+    /// <summary>The key's capacity while it is in use; 1 for a lock (and for a key nobody uses).</summary>
+    public int Capacity { get; init; } = 1;
+
+    /// <summary>Permits held: the sum over exclusive holders, or the number of shared holders.</summary>
+    public int PermitsHeld => Holders.Sum(h => h.Permits);
+
+    /// <summary>Statuses are equal when they describe the same state; lists are compared item by item.</summary>
+    /// <param name="other">The status to compare with.</param>
+    /// <returns>True when both describe the same state.</returns>
+    public bool Equals(KeyStatus? other) =>
+        other is not null
+        && Equals(Key, other.Key)
+        && Equals(Owner, other.Owner)
+        && FencingToken == other.FencingToken
+        && Capacity == other.Capacity
+        && Waiters.SequenceEqual(other.Waiters)
+        && Holders.SequenceEqual(other.Holders)
+        && Queue.SequenceEqual(other.Queue);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Key, Owner, FencingToken, Waiters.Count, Holders.Count);
+}
+
+/// <summary>One holder of a key, as <see cref="Inspect"/> reports it.</summary>
+/// <param name="Owner">The holder.</param>
+/// <param name="Mode">How it holds the key.</param>
+/// <param name="Permits">The permits it holds (1 for a shared holder or a plain lock).</param>
+/// <param name="FencingToken">The fencing token of its grant.</param>
+public sealed record LockHolder(IActorRef Owner, LockMode Mode, int Permits, long FencingToken);
+
+/// <summary>One wait in a key's queue, as <see cref="Inspect"/> reports it.</summary>
+/// <param name="Owner">The waiting owner.</param>
+/// <param name="Mode">The mode it asks for.</param>
+/// <param name="Permits">The permits it asks for.</param>
+/// <param name="Priority">Its priority.</param>
+/// <param name="Keys">All keys of the wait (several for an <see cref="AwaitAll"/>), in the order given.</param>
+public sealed record LockWaiter(IActorRef Owner, LockMode Mode, int Permits, int Priority, IReadOnlyList<object> Keys)
+{
+    /// <summary>Equal when every field is, the key lists compared item by item.</summary>
+    /// <param name="other">The waiter to compare with.</param>
+    /// <returns>True when both describe the same wait.</returns>
+    public bool Equals(LockWaiter? other) =>
+        other is not null
+        && Equals(Owner, other.Owner)
+        && Mode == other.Mode
+        && Permits == other.Permits
+        && Priority == other.Priority
+        && Keys.SequenceEqual(other.Keys);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Owner, Mode, Permits, Priority, Keys.Count);
+}
 
 /// <summary>
 /// Sent to an owner when a lock it held is lost without a release: the manager was restarted or

@@ -117,16 +117,16 @@ internal sealed class TableScenarios(BenchConfig cfg)
         object key = "key-1-2";
         object[] keys = [key];
         var party = new Party(owner);
-        var entry = new KeyEntry(key);
-        var wait = new Wait(1, party, owner, [entry], keys, false, 0);
+        var entry = new KeyEntry(key, 1);
+        var wait = new Wait(1, party, owner, [entry], keys, false, LockTerms.Default, 0);
         var grant = new LockGrant(keys, false, owner, 1, null);
         var sizes = new (string Name, Func<object> Make)[]
         {
-            ("KeyEntry", () => new KeyEntry(key)),
+            ("KeyEntry", () => new KeyEntry(key, 1)),
             ("LockGrant", () => new LockGrant(keys, false, owner, 1, null)),
             ("object[1] (key list)", () => new object[1]),
             ("Party", () => new Party(owner)),
-            ("Wait (single key: it is its own queue node)", () => new Wait(1, party, owner, [entry], keys, false, 0)),
+            ("Wait (single key: it is its own queue node)", () => new Wait(1, party, owner, [entry], keys, false, LockTerms.Default, 0)),
             ("WaitNode (each key of a wait after the first)", () => new WaitNode(wait, entry)),
             ("LockAcquired", () => new LockAcquired(grant)),
             ("Released", () => new Released(keys)),

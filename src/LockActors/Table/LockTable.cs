@@ -8,19 +8,28 @@ namespace LockActors.Table;
 /// timeout) through <see cref="ILockEffects"/>.
 /// </summary>
 /// <remarks>
-/// <para>Representation: key → <see cref="KeyEntry"/> (owner, grant, FIFO queue of
-/// <see cref="WaitNode"/>s); actor → <see cref="Party"/> (held entries, pending waits); a heap
-/// of deadlines. A wait is linked into the queue of each of its keys, so withdrawing it costs
-/// O(its keys).</para>
-/// <para>Grant rule: a wait is granted when it is first in line for every one of its keys and
-/// every one of those keys is free. Queues are filled in arrival order, so the oldest pending
-/// wait of the whole table is always first in every queue it is in: it only waits for held
-/// keys, which makes <see cref="AwaitAll"/> deadlock-free and every wait eventually granted
-/// once holders release. A key that is free but has a queue is promised to its first waiter:
-/// nobody overtakes it.</para>
+/// <para>Representation: key → <see cref="KeyEntry"/> (its holders, capacity, and queue of
+/// <see cref="WaitNode"/>s); actor → <see cref="Party"/> (its holdings, its pending waits); a
+/// heap of deadlines. The first holder of a key lives in the entry itself, later ones (shared or
+/// semaphore holders) in <see cref="KeyEntry.Others"/>. A wait is linked into the queue of each of
+/// its keys, so withdrawing it costs O(its keys).</para>
+/// <para>Queue discipline: each key's queue is ordered by priority (higher first), then arrival.
+/// A key admits a request when it is free; or when both the holders and the request are shared;
+/// or when both are exclusive and the permits held plus the permits asked fit in the capacity
+/// (a lock has capacity 1, so an exclusive holder of a lock is alone). A wait is granted when it
+/// is first in line for every one of its keys and every one of them admits it. After a grant
+/// the next in line is checked at once, so consecutive shared waiters are granted together and
+/// semaphore waiters while permits last; a request that does not fit blocks those behind it
+/// (a writer is never overtaken by later readers, a large semaphore request never by later
+/// small ones). Every queue is sorted by the same order over all waits, so the first pending
+/// wait in that order is first in every queue it is in and waits only for holders to leave:
+/// <see cref="LockActors.AwaitAll"/> is deadlock-free, and no wait starves except behind an
+/// endless stream of higher priorities. A request is granted on arrival only if it would be
+/// first in line everywhere and admitted; a <see cref="LockActors.TryLock"/> never overtakes anyone.</para>
 /// <para>Cost: every operation is O(1) or O(keys of the request), plus O(waits of that owner)
-/// where an owner's own waits must be checked. <see cref="Inspect"/> and <see cref="DropAll"/>
-/// are the only operations that walk a queue or the whole table.</para>
+/// where an owner's own waits must be checked, plus O(waits overtaken) when a priority wait
+/// jumps a queue. <see cref="Inspect"/>, <see cref="DropAll"/> and forwarding to the holders of
+/// a shared key walk a queue, the holders or the whole table.</para>
 /// </remarks>
 internal sealed class LockTable
 {
@@ -64,8 +73,12 @@ internal sealed class LockTable
     // Requests
     // -----------------------------------------------------------------------------------
 
+    /// <summary><see cref="LockActors.TryLock"/> of an ordinary exclusive lock.</summary>
+    public void TryLock(IActorRef owner, IActorRef? replyTo, object? key) =>
+        TryLock(owner, replyTo, key, LockTerms.Default);
+
     /// <summary><see cref="LockActors.TryLock"/>: take the key now or answer busy.</summary>
-    public void TryLock(IActorRef owner, IActorRef? replyTo, object? key)
+    public void TryLock(IActorRef owner, IActorRef? replyTo, object? key, LockTerms terms)
     {
         if (key is null)
         {
@@ -73,24 +86,41 @@ internal sealed class LockTable
             return;
         }
 
+        if (!ValidTerms(replyTo, terms, nameof(LockActors.TryLock), [key]))
+        {
+            return;
+        }
+
         _keys.TryGetValue(key, out var entry);
-        if (entry?.Holder is { } holder)
+        if (entry is not null)
         {
-            _fx.Send(replyTo, new LockBusy(key, holder.Actor));
-            return;
+            if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.TryLock)))
+            {
+                return;
+            }
+
+            if (_parties.TryGetValue(owner, out var party) && entry.HoldingOf(party) is not null)
+            {
+                _fx.Send(replyTo, new LockBusy(key, owner));
+                return;
+            }
+
+            if (entry.Head is not null || !entry.Admits(terms.Mode, terms.Permits))
+            {
+                _fx.Send(replyTo, new LockBusy(key, entry.AnyHolder()?.Actor));
+                return;
+            }
         }
 
-        if (entry?.Head is not null)
-        {
-            _fx.Send(replyTo, new LockBusy(key, null));
-            return;
-        }
-
-        GrantNow(owner, replyTo, [key], isMulti: false, [entry ?? AddEntry(key)]);
+        GrantNow(owner, replyTo, [key], isMulti: false, [entry ?? AddEntry(key, terms.Capacity)], terms);
     }
 
+    /// <summary><see cref="LockActors.Await"/> of an ordinary exclusive lock.</summary>
+    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, long now) =>
+        Await(owner, replyTo, key, timeout, LockTerms.Default, now);
+
     /// <summary><see cref="LockActors.Await"/>: take the key, or wait in line for it.</summary>
-    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, long now)
+    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, LockTerms terms, long now)
     {
         if (key is null)
         {
@@ -98,18 +128,28 @@ internal sealed class LockTable
             return;
         }
 
+        if (!ValidTerms(replyTo, terms, nameof(LockActors.Await), [key]))
+        {
+            return;
+        }
+
         _keys.TryGetValue(key, out var entry);
+        if (entry is not null && !SameCapacity(replyTo, entry, terms, nameof(LockActors.Await)))
+        {
+            return;
+        }
+
         _parties.TryGetValue(owner, out var party);
-        if (party is not null && entry?.Holder == party)
+        if (party is not null && entry?.HoldingOf(party) is not null)
         {
             Refuse(replyTo, key, RefusalReason.SelfDeadlock,
                 $"Cannot await key {KeyText.Of(key)}: {owner.Path} already holds it, waiting would deadlock.");
             return;
         }
 
-        if (entry is null || entry.IsIdle)
+        if (entry is null || CanGrantNow(entry, terms))
         {
-            GrantNow(owner, replyTo, [key], isMulti: false, [entry ?? AddEntry(key)]);
+            GrantNow(owner, replyTo, [key], isMulti: false, [entry ?? AddEntry(key, terms.Capacity)], terms);
             return;
         }
 
@@ -121,13 +161,18 @@ internal sealed class LockTable
         }
 
         // A single-key wait keeps no key list: it is built when a reply needs it.
-        Enqueue(Enlist(owner), replyTo, [], isMulti: false, [entry], deadline);
+        Enqueue(Enlist(owner), replyTo, [], isMulti: false, [entry], terms, deadline);
     }
 
+    /// <summary><see cref="LockActors.AwaitAll"/> of ordinary exclusive locks.</summary>
+    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, long now) =>
+        AwaitAll(owner, replyTo, keys, timeout, LockTerms.Default, now);
+
     /// <summary><see cref="LockActors.AwaitAll"/>: take all the keys at once, or wait in line for all of them.</summary>
-    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, long now)
+    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, LockTerms terms, long now)
     {
-        if (!ValidKeyList(replyTo, keys, nameof(LockActors.AwaitAll)))
+        if (!ValidKeyList(replyTo, keys, nameof(LockActors.AwaitAll))
+            || !ValidTerms(replyTo, terms, nameof(LockActors.AwaitAll), keys!))
         {
             return;
         }
@@ -139,7 +184,12 @@ internal sealed class LockTable
         for (var i = 0; i < keyList.Length; i++)
         {
             _keys.TryGetValue(keyList[i], out var entry);
-            if (party is not null && entry?.Holder == party)
+            if (entry is not null && !SameCapacity(replyTo, entry, terms, nameof(LockActors.AwaitAll)))
+            {
+                return;
+            }
+
+            if (party is not null && entry?.HoldingOf(party) is not null)
             {
                 Refuse(replyTo, keyList[i], RefusalReason.SelfDeadlock,
                     $"Cannot await {KeyText.OfAll(keyList)}: {owner.Path} already holds key {KeyText.Of(keyList[i])}, waiting would deadlock.");
@@ -147,7 +197,7 @@ internal sealed class LockTable
             }
 
             entries[i] = entry;
-            grantableNow &= entry is null || entry.IsIdle;
+            grantableNow &= entry is null || CanGrantNow(entry, terms);
         }
 
         var deadline = grantableNow ? now : Deadline(timeout ?? _settings.DefaultAwaitAllTimeout, now);
@@ -160,16 +210,16 @@ internal sealed class LockTable
         var resolved = new KeyEntry[keyList.Length];
         for (var i = 0; i < keyList.Length; i++)
         {
-            resolved[i] = entries[i] ?? AddEntry(keyList[i]);
+            resolved[i] = entries[i] ?? AddEntry(keyList[i], terms.Capacity);
         }
 
         if (grantableNow)
         {
-            GrantNow(owner, replyTo, keyList, isMulti: true, resolved);
+            GrantNow(owner, replyTo, keyList, isMulti: true, resolved, terms);
             return;
         }
 
-        Enqueue(Enlist(owner), replyTo, keyList, isMulti: true, resolved, deadline);
+        Enqueue(Enlist(owner), replyTo, keyList, isMulti: true, resolved, terms, deadline);
     }
 
     /// <summary><see cref="LockActors.Release"/>: release the grant's keys if the owner holds them all under its token.</summary>
@@ -250,13 +300,27 @@ internal sealed class LockTable
             return;
         }
 
-        var heirParty = Enlist(heir);
+        if (_parties.TryGetValue(heir, out var heirParty))
+        {
+            foreach (var key in grant.Keys)
+            {
+                if (_keys[key].HoldingOf(heirParty) is not null)
+                {
+                    Refuse(replyTo, key, RefusalReason.AlreadyOwner,
+                        $"Cannot give {KeyText.OfAll(grant.Keys)} away to {heir.Path}: it already holds key {KeyText.Of(key)}.");
+                    return;
+                }
+            }
+        }
+
+        heirParty = Enlist(heir);
         var keys = Snapshot(grant.Keys);
-        var newGrant = NextGrant(heir, keys, grant.IsMulti);
+        var held = _keys[keys[0]].HoldingOf(giver)!;
+        var newGrant = NextGrant(heir, keys, grant.IsMulti, held.Mode, held.Permits);
         foreach (var key in keys)
         {
             var entry = _keys[key];
-            giver.Unhold(entry);
+            giver.Unhold(entry.HoldingOf(giver)!);
             Hold(heirParty, entry, newGrant);
         }
 
@@ -307,7 +371,7 @@ internal sealed class LockTable
         }
 
         _keys.TryGetValue(key, out var entry);
-        _fx.Send(replyTo, new KeyOwner(key, entry?.Holder?.Actor));
+        _fx.Send(replyTo, new KeyOwner(key, entry is null ? null : OldestHolding(entry)?.Holder!.Actor));
     }
 
     /// <summary><see cref="LockActors.SendToOwner"/>: forward to the owner, keeping the sender.</summary>
@@ -321,13 +385,21 @@ internal sealed class LockTable
         }
 
         _keys.TryGetValue(key, out var entry);
-        if (entry?.Holder is { } holder)
-        {
-            _fx.Forward(holder.Actor, message, sender);
-        }
-        else
+        if (entry is null || entry.IsFree)
         {
             _fx.Send(sender, new NoOwner(key));
+            return;
+        }
+
+        if (entry.Others is null)
+        {
+            _fx.Forward(entry.Holder!.Actor, message, sender);
+            return;
+        }
+
+        foreach (var holding in HoldingsByAge(entry))
+        {
+            _fx.Forward(holding.Holder!.Actor, message, sender);
         }
     }
 
@@ -355,12 +427,22 @@ internal sealed class LockTable
         }
 
         var waiters = new List<IActorRef>();
+        var queue = new List<LockWaiter>();
         for (var node = entry.Head; node is not null; node = node.Next)
         {
-            waiters.Add(node.Request.Owner.Actor);
+            var wait = node.Request;
+            waiters.Add(wait.Owner.Actor);
+            queue.Add(new LockWaiter(wait.Owner.Actor, wait.Mode, wait.Permits, wait.Priority, wait.Keys));
         }
 
-        return new KeyStatus(key, entry.Holder?.Actor, entry.Holder is null ? null : entry.Token, waiters);
+        var holders = HoldingsByAge(entry).Select(h => new LockHolder(h.Holder!.Actor, h.Mode, h.Permits, h.Token)).ToList();
+        var oldest = holders.Count == 0 ? null : holders[0];
+        return new KeyStatus(key, oldest?.Owner, oldest?.FencingToken, waiters)
+        {
+            Holders = holders,
+            Queue = queue,
+            Capacity = entry.Capacity,
+        };
     }
 
     // -----------------------------------------------------------------------------------
@@ -435,9 +517,9 @@ internal sealed class LockTable
     // State functions
     // -----------------------------------------------------------------------------------
 
-    private KeyEntry AddEntry(object key)
+    private KeyEntry AddEntry(object key, int capacity)
     {
-        var entry = new KeyEntry(key);
+        var entry = new KeyEntry(key, capacity);
         _keys.Add(key, entry);
         return entry;
     }
@@ -469,37 +551,42 @@ internal sealed class LockTable
     }
 
     /// <summary>
-    /// Grants idle keys (free, nobody waiting) at once. No queue changes, so there is nothing to
-    /// settle, and no wait of the owner can involve an idle key.
+    /// Grants keys that admit the request and that nobody of the same or a higher priority waits
+    /// for. Only holders are added and no queue changes, so nothing becomes grantable (there is
+    /// nothing to settle); the owner holds none of the keys, so none of its waits becomes a
+    /// self-deadlock.
     /// </summary>
-    private void GrantNow(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries) =>
-        _fx.Send(replyTo, new LockAcquired(Grant(Enlist(owner), keys, isMulti, entries)));
-
-    /// <summary>A new grant with the next fencing token.</summary>
-    private LockGrant NextGrant(IActorRef owner, IReadOnlyList<object> keys, bool isMulti) =>
-        new(keys, isMulti, owner, ++_lastToken, _settings.Metadata);
-
-    private LockGrant Grant(Party owner, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries)
+    private void GrantNow(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, in LockTerms terms)
     {
-        var grant = NextGrant(owner.Actor, keys, isMulti);
+        var party = Enlist(owner);
+        var grant = NextGrant(owner, keys, isMulti, terms.Mode, terms.Permits);
         foreach (var entry in entries)
         {
-            Hold(owner, entry, grant);
+            Hold(party, entry, grant);
         }
 
-        return grant;
+        _fx.Send(replyTo, new LockAcquired(grant));
     }
 
-    private static void Hold(Party owner, KeyEntry entry, LockGrant grant)
-    {
-        owner.Hold(entry);
-        entry.Token = grant.FencingToken;
-        entry.MultiKeys = grant.IsMulti ? grant.Keys : null;
-    }
+    /// <summary>True when a request with <paramref name="terms"/> would be first in line for <paramref name="entry"/> and the key admits it.</summary>
+    private static bool CanGrantNow(KeyEntry entry, in LockTerms terms) =>
+        (entry.Head is null || entry.Head.Request.Priority < terms.Priority) && entry.Admits(terms.Mode, terms.Permits);
 
-    private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, long deadline)
+    /// <summary>A new grant with the next fencing token.</summary>
+    private LockGrant NextGrant(IActorRef owner, IReadOnlyList<object> keys, bool isMulti, LockMode mode, int permits) =>
+        MakeGrant(keys, isMulti, owner, ++_lastToken, mode, permits);
+
+    private LockGrant MakeGrant(IReadOnlyList<object> keys, bool isMulti, IActorRef owner, long token, LockMode mode, int permits) =>
+        mode == LockMode.Exclusive && permits == 1
+            ? new LockGrant(keys, isMulti, owner, token, _settings.Metadata)
+            : new LockGrant(keys, isMulti, owner, token, _settings.Metadata) { Mode = mode, Permits = permits };
+
+    private static void Hold(Party owner, KeyEntry entry, LockGrant grant) =>
+        owner.Hold(entry, grant.FencingToken, grant.IsMulti ? grant.Keys : null, grant.Mode, grant.Permits);
+
+    private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, in LockTerms terms, long deadline)
     {
-        var wait = new Wait(++_lastWaitId, owner, replyTo, entries, keys, isMulti, deadline);
+        var wait = new Wait(++_lastWaitId, owner, replyTo, entries, keys, isMulti, terms, deadline);
         for (var i = 0; i < entries.Length; i++)
         {
             entries[i].Enqueue(wait.NodeAt(i));
@@ -516,8 +603,8 @@ internal sealed class LockTable
             }
         }
 
-        // A wait queued behind nobody on free keys would be granted at once by the caller; a
-        // wait queued here always has some key held or promised, so there is nothing to settle.
+        // A wait queued here has some key where it is not first in line or not admitted, so there
+        // is nothing to settle: it overtook only waits that were not grantable either.
     }
 
     /// <summary>Takes a wait out of every queue and its owner's list; marks its keys for a grant check.</summary>
@@ -542,21 +629,21 @@ internal sealed class LockTable
         }
     }
 
-    /// <summary>Frees keys the party holds and marks them for a grant check.</summary>
+    /// <summary>Gives up the party's holdings of the keys and marks the keys for a grant check.</summary>
     private void Free(Party party, IReadOnlyList<object> keys)
     {
         for (var i = 0; i < keys.Count; i++)
         {
-            FreeEntry(party, _keys[keys[i]]);
+            FreeHolding(party, _keys[keys[i]].HoldingOf(party)!);
         }
 
         Forget(party);
     }
 
-    private void FreeEntry(Party party, KeyEntry entry)
+    private void FreeHolding(Party party, Holding holding)
     {
-        party.Unhold(entry);
-        _dirty.Enqueue(entry);
+        party.Unhold(holding);
+        _dirty.Enqueue(holding.Entry);
     }
 
     /// <summary>
@@ -578,10 +665,10 @@ internal sealed class LockTable
         }
 
         var released = new List<object>(party.HeldCount);
-        while (party.FirstHeld is { } entry)
+        while (party.FirstHeld is { } holding)
         {
-            released.Add(entry.Key);
-            FreeEntry(party, entry);
+            released.Add(holding.Entry.Key);
+            FreeHolding(party, holding);
         }
 
         Forget(party, dead: notifyReplyToOf is not null);
@@ -606,13 +693,16 @@ internal sealed class LockTable
                 continue;
             }
 
-            if (!entry.IsFree || entry.Head!.Request is not { IsGrantable: true } wait)
+            if (entry.Head?.Request is not { IsGrantable: true } wait)
             {
                 continue;
             }
 
+            // Withdrawing marks every key of the wait again, so the next in line is checked too:
+            // shared waiters at the head of a queue are granted together, semaphore waiters while
+            // permits last.
             Withdraw(wait);
-            var grant = NextGrant(wait.Owner.Actor, wait.Keys, wait.IsMulti);
+            var grant = NextGrant(wait.Owner.Actor, wait.Keys, wait.IsMulti, wait.Mode, wait.Permits);
             for (var i = 0; i < wait.NodeCount; i++)
             {
                 Hold(wait.Owner, wait.NodeAt(i).Entry, grant);
@@ -634,7 +724,7 @@ internal sealed class LockTable
             for (var i = 0; i < wait.NodeCount; i++)
             {
                 var node = wait.NodeAt(i);
-                if (node.Entry.Holder == owner)
+                if (node.Entry.HoldingOf(owner) is not null)
                 {
                     Withdraw(wait);
                     Refuse(wait.ReplyTo, node.Entry.Key, RefusalReason.SelfDeadlock,
@@ -655,21 +745,21 @@ internal sealed class LockTable
         {
             var key = keys[i];
             _keys.TryGetValue(key, out var entry);
-            if (entry?.Holder is not { } holder)
+            if (entry is null || entry.IsFree)
             {
                 _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotLocked, null));
                 return null;
             }
 
-            if (holder != party)
+            if (party is null || entry.HoldingOf(party) is not { } holding)
             {
-                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotOwner, holder.Actor));
+                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotOwner, entry.AnyHolder()!.Actor));
                 return null;
             }
 
-            if (token is { } t && entry.Token != t)
+            if (token is { } t && holding.Token != t)
             {
-                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.StaleGrant, holder.Actor));
+                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.StaleGrant, party.Actor));
                 return null;
             }
         }
@@ -683,24 +773,53 @@ internal sealed class LockTable
     /// </summary>
     private IEnumerable<LockGrant> LostGrants(Party party)
     {
-        var byToken = new Dictionary<long, List<KeyEntry>>();
-        for (var entry = party.FirstHeld; entry is not null; entry = entry.HeldNext)
+        var byToken = new Dictionary<long, List<Holding>>();
+        for (var holding = party.FirstHeld; holding is not null; holding = holding.HeldNext)
         {
-            if (!byToken.TryGetValue(entry.Token, out var entries))
+            if (!byToken.TryGetValue(holding.Token, out var holdings))
             {
-                byToken[entry.Token] = entries = [];
+                byToken[holding.Token] = holdings = [];
             }
 
-            entries.Add(entry);
+            holdings.Add(holding);
         }
 
-        foreach (var (token, entries) in byToken.OrderBy(g => g.Key))
+        foreach (var (token, holdings) in byToken.OrderBy(g => g.Key))
         {
-            IReadOnlyList<object> keys = entries[0].MultiKeys is { } all
-                ? all.Where(k => entries.Exists(e => Equals(e.Key, k))).ToArray()
-                : [entries[0].Key];
-            yield return new LockGrant(keys, entries[0].MultiKeys is not null, party.Actor, token, _settings.Metadata);
+            var first = holdings[0];
+            IReadOnlyList<object> keys = first.MultiKeys is { } all
+                ? all.Where(k => holdings.Exists(h => Equals(h.Entry.Key, k))).ToArray()
+                : [first.Entry.Key];
+            yield return MakeGrant(keys, first.MultiKeys is not null, party.Actor, token, first.Mode, first.Permits);
         }
+    }
+
+    /// <summary>The holder with the oldest grant, or null when the key is free.</summary>
+    private static Holding? OldestHolding(KeyEntry entry)
+    {
+        if (entry.Others is null)
+        {
+            return entry.Holder is null ? null : entry;
+        }
+
+        Holding? oldest = null;
+        foreach (var holding in entry.Holdings())
+        {
+            if (oldest is null || holding.Token < oldest.Token)
+            {
+                oldest = holding;
+            }
+        }
+
+        return oldest;
+    }
+
+    /// <summary>The key's holdings, oldest grant first.</summary>
+    private static List<Holding> HoldingsByAge(KeyEntry entry)
+    {
+        var holdings = entry.Holdings().ToList();
+        holdings.Sort((x, y) => x.Token.CompareTo(y.Token));
+        return holdings;
     }
 
     private void ScheduleNextWake()
@@ -779,6 +898,29 @@ internal sealed class LockTable
         return true;
     }
 
+    private bool ValidTerms(IActorRef? replyTo, in LockTerms terms, string request, IReadOnlyList<object> keys)
+    {
+        if (terms.Problem() is not { } problem)
+        {
+            return true;
+        }
+
+        Refuse(replyTo, null, RefusalReason.InvalidRequest, $"{request} of {KeyText.OfAll(keys)} was refused: {problem}.");
+        return false;
+    }
+
+    private bool SameCapacity(IActorRef? replyTo, KeyEntry entry, in LockTerms terms, string request)
+    {
+        if (entry.Capacity == terms.Capacity)
+        {
+            return true;
+        }
+
+        Refuse(replyTo, entry.Key, RefusalReason.CapacityMismatch,
+            $"{request} names capacity {terms.Capacity} for key {KeyText.Of(entry.Key)}, which is in use with capacity {entry.Capacity}.");
+        return false;
+    }
+
     private bool ValidGrant(IActorRef? replyTo, LockGrant? grant, string request)
     {
         if (grant is null)
@@ -853,59 +995,88 @@ internal sealed class LockTable
     // -----------------------------------------------------------------------------------
 
     /// <summary>
-    /// Walks the whole table and throws if an invariant does not hold: owners and entries agree,
-    /// queues are in arrival order, no pending wait could be granted, every party holds or waits
-    /// for something. O(size of the table): for tests only.
+    /// Walks the whole table and throws if an invariant does not hold: owners and entries agree;
+    /// permits held never exceed a key's capacity; an exclusive holder of a lock is alone and shared
+    /// and exclusive holders never mix; queues are ordered by priority, then arrival; no first waiter
+    /// could be granted; every party holds or waits for something. O(size of the table): for tests only.
     /// </summary>
     public void CheckInvariants()
     {
+        var holdings = 0;
         foreach (var (key, entry) in _keys)
         {
-            Check(Equals(entry.Key, key), $"entry for {KeyText.Of(key)} is filed under another key");
-            Check(!entry.IsIdle, $"key {KeyText.Of(key)} is neither held nor waited for but still in the table");
-            if (entry.Holder is { } holder)
+            var k = KeyText.Of(key);
+            Check(Equals(entry.Key, key), $"entry for {k} is filed under another key");
+            Check(!entry.IsIdle, $"key {k} is neither held nor waited for but still in the table");
+            Check(entry.Capacity >= 1, $"key {k} has capacity {entry.Capacity}");
+            var permits = 0;
+            var holders = new HashSet<Party>();
+            foreach (var holding in entry.Holdings())
             {
-                Check(_parties.TryGetValue(holder.Actor, out var p) && p == holder, $"owner of {KeyText.Of(key)} is not a known party");
-                Check(entry.Token > 0 && entry.Token <= _lastToken, $"key {KeyText.Of(key)} is held under token {entry.Token}, which was never handed out");
-                Check(entry.MultiKeys is null || entry.MultiKeys.Contains(entry.Key), $"key {KeyText.Of(key)} is not among the keys of its multi-key grant");
+                holdings++;
+                var holder = holding.Holder!;
+                Check(holders.Add(holder), $"{holder.Actor} holds key {k} twice");
+                Check(_parties.TryGetValue(holder.Actor, out var p) && p == holder, $"owner of {k} is not a known party");
+                Check(holding.Token > 0 && holding.Token <= _lastToken, $"key {k} is held under token {holding.Token}, which was never handed out");
+                Check(holding.MultiKeys is null || holding.MultiKeys.Contains(entry.Key), $"key {k} is not among the keys of its multi-key grant");
+                Check(holding.Mode == entry.HeldMode, $"key {k} is held shared and exclusive at once");
+                Check(holding.Permits >= 1 && (holding.Mode == LockMode.Exclusive || holding.Permits == 1), $"a holder of {k} holds {holding.Permits} permits in mode {holding.Mode}");
+                Check(holding.Entry == entry, $"a holding of {k} points to another key");
+                permits += holding.Permits;
             }
 
-            long lastId = 0;
+            if (entry.Others is not null)
+            {
+                foreach (var (party, extra) in entry.Others)
+                {
+                    Check(extra.Holder == party, $"an extra holding of {k} is filed under another owner");
+                }
+            }
+
+            Check(permits == entry.PermitsHeld, $"key {k} counts {entry.PermitsHeld} permits held but its holders hold {permits}");
+            Check(entry.HeldMode == LockMode.Shared ? entry.Capacity == 1 : permits <= entry.Capacity,
+                $"key {k} of capacity {entry.Capacity} is held {entry.HeldMode} with {permits} permits");
+
+            Wait? last = null;
             WaitNode? prev = null;
             for (var node = entry.Head; node is not null; node = node.Next)
             {
-                Check(node.Prev == prev, $"queue of {KeyText.Of(key)} is badly linked");
-                Check(node.Request.Pending, $"queue of {KeyText.Of(key)} holds a settled wait");
-                Check(node.Request.Id > lastId, $"queue of {KeyText.Of(key)} is out of arrival order");
-                Check(node.Entry == entry, $"a node in the queue of {KeyText.Of(key)} points to another key");
-                Check(node.Request.Owner != entry.Holder, $"the owner of {KeyText.Of(key)} waits for it");
-                lastId = node.Request.Id;
+                var wait = node.Request;
+                Check(node.Prev == prev, $"queue of {k} is badly linked");
+                Check(wait.Pending, $"queue of {k} holds a settled wait");
+                Check(last is null || last.Priority > wait.Priority || (last.Priority == wait.Priority && last.Id < wait.Id),
+                    $"queue of {k} is not in priority, then arrival, order");
+                Check(node.Entry == entry, $"a node in the queue of {k} points to another key");
+                Check(entry.HoldingOf(wait.Owner) is null, $"an owner of {k} waits for it");
+                Check(wait.Permits <= entry.Capacity && (wait.Mode == LockMode.Exclusive || entry.Capacity == 1),
+                    $"a wait for {k} asks for what its capacity {entry.Capacity} can never give");
+                last = wait;
                 prev = node;
             }
 
-            Check(entry.Tail == prev, $"queue of {KeyText.Of(key)} has a wrong tail");
-            if (entry.IsFree && entry.Head is not null)
+            Check(entry.Tail == prev, $"queue of {k} has a wrong tail");
+            if (entry.Head is not null)
             {
-                Check(!entry.Head.Request.IsGrantable, $"first waiter for free key {KeyText.Of(key)} could take it but waits");
+                Check(!entry.Head.Request.IsGrantable, $"first waiter for {k} could take it but waits");
             }
         }
 
-        var heldEntries = _keys.Values.Count(e => e.Holder is not null);
-        Check(heldEntries == _parties.Values.Sum(p => p.HeldCount), "some held key is missing from its owner's list");
+        Check(holdings == _parties.Values.Sum(p => p.HeldCount), "some holding is missing from its owner's list");
 
         foreach (var (actor, party) in _parties)
         {
             Check(party.Actor.Equals(actor), $"party {actor} is filed under another actor");
             Check(!party.IsEmpty, $"party {actor} holds and waits for nothing but is still watched");
             var held = 0;
-            KeyEntry? previous = null;
-            for (var entry = party.FirstHeld; entry is not null; entry = entry.HeldNext)
+            Holding? previous = null;
+            for (var holding = party.FirstHeld; holding is not null; holding = holding.HeldNext)
             {
                 held++;
-                Check(entry.HeldPrev == previous, $"the held keys of {actor} are badly linked");
-                Check(entry.Holder == party && _keys.TryGetValue(entry.Key, out var e) && e == entry,
+                var entry = holding.Entry;
+                Check(holding.HeldPrev == previous, $"the held keys of {actor} are badly linked");
+                Check(holding.Holder == party && entry.HoldingOf(party) == holding && _keys.TryGetValue(entry.Key, out var e) && e == entry,
                     $"party {actor} lists key {KeyText.Of(entry.Key)} that it does not hold");
-                previous = entry;
+                previous = holding;
             }
 
             Check(held == party.HeldCount, $"party {actor} counts {party.HeldCount} held keys but lists {held}");

@@ -7,48 +7,184 @@ namespace LockActors.Table;
 // (one WaitNode per key, unlinked in O(1)) and in its owner's list of waits; an owner knows
 // the entries it holds.
 
-/// <summary>One key that is held, waited for, or both. Dropped from the table when it is neither.</summary>
-internal sealed class KeyEntry(object key)
+/// <summary>
+/// One owner's hold on one key: mode, permits, and the grant it came from. Linked into the owner's
+/// list of holdings. A key's first holding is the <see cref="KeyEntry"/> itself, so a key with one
+/// holder (the common case) is one object; further holders of a shared or semaphore key get an
+/// <see cref="ExtraHolding"/> each.
+/// </summary>
+internal abstract class Holding
 {
-    public readonly object Key = key;
-
-    /// <summary>The owner, or null when the key is free (it may still be promised to <see cref="Head"/>).</summary>
+    /// <summary>The owner, or null when this slot is unused (only an entry's own slot can be).</summary>
     public Party? Holder;
 
-    /// <summary>The fencing token of the grant the key is held under; meaningless when free.</summary>
+    /// <summary>The fencing token of the grant the key is held under.</summary>
     public long Token;
 
     /// <summary>
-    /// The keys of the multi-key grant the key is held under, shared by all its entries; null for a
-    /// single-key grant. With <see cref="Token"/> this is enough to rebuild the grant, so no grant
-    /// object is kept per held key.
+    /// The keys of the multi-key grant the key is held under (shared by all its holdings), or null for
+    /// a single-key grant. With <see cref="Token"/>, <see cref="Mode"/> and <see cref="Permits"/> this
+    /// is enough to rebuild the grant, so no grant object is kept.
     /// </summary>
     public IReadOnlyList<object>? MultiKeys;
 
-    /// <summary>The wait queue of this key, first come first.</summary>
+    public int Permits;
+
+    public LockMode Mode;
+
+    /// <summary>Links in the holder's list of holdings.</summary>
+    public Holding? HeldPrev, HeldNext;
+
+    /// <summary>The key held.</summary>
+    public abstract KeyEntry Entry { get; }
+}
+
+/// <summary>A second or later holder of a shared or semaphore key.</summary>
+internal sealed class ExtraHolding(KeyEntry entry) : Holding
+{
+    public override KeyEntry Entry { get; } = entry;
+}
+
+/// <summary>
+/// One key that is held, waited for, or both. Dropped from the table when it is neither. Its own
+/// <see cref="Holding"/> slot serves the first holder; <see cref="Others"/> the rest.
+/// </summary>
+internal sealed class KeyEntry(object key, int capacity) : Holding
+{
+    public readonly object Key = key;
+
+    /// <summary>How many permits the key has; fixed while the entry exists.</summary>
+    public readonly int Capacity = capacity;
+
+    /// <summary>Permits held: the sum over exclusive holders, or the number of shared holders. Zero when free.</summary>
+    public int PermitsHeld;
+
+    /// <summary>The mode of every current holder (they all agree); meaningless when free.</summary>
+    public LockMode HeldMode;
+
+    /// <summary>Holders beyond the one in this entry's own slot; null until a key has had two at once.</summary>
+    public Dictionary<Party, ExtraHolding>? Others;
+
+    /// <summary>The wait queue of this key: higher priority first, then first come first.</summary>
     public WaitNode? Head, Tail;
 
-    /// <summary>Links in the holder's list of held entries.</summary>
-    public KeyEntry? HeldPrev, HeldNext;
+    public override KeyEntry Entry => this;
 
-    public bool IsFree => Holder is null;
+    public bool IsFree => PermitsHeld == 0;
 
-    public bool IsIdle => Holder is null && Head is null;
+    public bool IsIdle => PermitsHeld == 0 && Head is null;
 
+    public int HolderCount => (Holder is null ? 0 : 1) + (Others?.Count ?? 0);
+
+    /// <summary>True when a request in <paramref name="mode"/> for <paramref name="permits"/> could hold the key beside its current holders.</summary>
+    public bool Admits(LockMode mode, int permits) =>
+        PermitsHeld == 0
+        || (mode == LockMode.Shared
+            ? HeldMode == LockMode.Shared
+            : HeldMode == LockMode.Exclusive && permits <= Capacity - PermitsHeld);
+
+    /// <summary>The holding of <paramref name="party"/>, or null when it does not hold the key.</summary>
+    public Holding? HoldingOf(Party party)
+    {
+        if (Holder == party)
+        {
+            return this;
+        }
+
+        return Others is not null && Others.TryGetValue(party, out var other) ? other : null;
+    }
+
+    /// <summary>Some holder, found in O(1): this entry's own slot if used, else any other. Null when free.</summary>
+    public Party? AnyHolder()
+    {
+        if (Holder is not null || Others is null)
+        {
+            return Holder;
+        }
+
+        foreach (var other in Others.Values)
+        {
+            return other.Holder;
+        }
+
+        return null;
+    }
+
+    /// <summary>Every holding in use (walks the holders).</summary>
+    public IEnumerable<Holding> Holdings()
+    {
+        if (Holder is not null)
+        {
+            yield return this;
+        }
+
+        if (Others is not null)
+        {
+            foreach (var other in Others.Values)
+            {
+                yield return other;
+            }
+        }
+    }
+
+    /// <summary>A slot for a new holder: this entry's own when unused.</summary>
+    public Holding NewHolding(Party party)
+    {
+        if (Holder is null)
+        {
+            return this;
+        }
+
+        var extra = new ExtraHolding(this);
+        (Others ??= new Dictionary<Party, ExtraHolding>()).Add(party, extra);
+        return extra;
+    }
+
+    /// <summary>Gives a holding's slot back (its owner's list is the caller's business).</summary>
+    public void FreeHolding(Holding holding)
+    {
+        PermitsHeld -= holding.Permits;
+        if (holding != this)
+        {
+            Others!.Remove(holding.Holder!);
+        }
+
+        holding.Holder = null;
+        holding.MultiKeys = null;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="node"/> behind every node of the same or higher priority, so it
+    /// overtakes only lower priorities (walks back over the nodes it overtakes).
+    /// </summary>
     public void Enqueue(WaitNode node)
     {
-        node.Prev = Tail;
-        node.Next = null;
-        if (Tail is null)
+        var priority = node.Request.Priority;
+        var after = Tail;
+        while (after is not null && after.Request.Priority < priority)
+        {
+            after = after.Prev;
+        }
+
+        node.Prev = after;
+        node.Next = after is null ? Head : after.Next;
+        if (node.Next is null)
+        {
+            Tail = node;
+        }
+        else
+        {
+            node.Next.Prev = node;
+        }
+
+        if (after is null)
         {
             Head = node;
         }
         else
         {
-            Tail.Next = node;
+            after.Next = node;
         }
-
-        Tail = node;
     }
 
     public void Unlink(WaitNode node)
@@ -105,7 +241,7 @@ internal sealed class Wait : WaitNode
 {
     private readonly IReadOnlyList<object>? _multiKeys;
 
-    public Wait(long id, Party owner, IActorRef? replyTo, KeyEntry[] entries, IReadOnlyList<object> keys, bool isMulti, long deadline)
+    public Wait(long id, Party owner, IActorRef? replyTo, KeyEntry[] entries, IReadOnlyList<object> keys, bool isMulti, in LockTerms terms, long deadline)
     {
         Request = this;
         Entry = entries[0];
@@ -113,6 +249,9 @@ internal sealed class Wait : WaitNode
         Owner = owner;
         ReplyTo = replyTo;
         Deadline = deadline;
+        Mode = terms.Mode;
+        Permits = terms.Permits;
+        Priority = terms.Priority;
         _multiKeys = isMulti ? keys : null;
         if (entries.Length > 1)
         {
@@ -129,6 +268,9 @@ internal sealed class Wait : WaitNode
     public readonly Party Owner;
     public readonly IActorRef? ReplyTo;
     public readonly long Deadline;
+    public readonly int Permits;
+    public readonly int Priority;
+    public readonly LockMode Mode;
 
     /// <summary>The nodes for the keys after the first; null for a single key.</summary>
     public readonly WaitNode[]? OtherNodes;
@@ -149,7 +291,7 @@ internal sealed class Wait : WaitNode
 
     public WaitNode NodeAt(int i) => i == 0 ? this : OtherNodes![i - 1];
 
-    /// <summary>True when this wait is first in line for every key and every key is free.</summary>
+    /// <summary>True when this wait is first in line for every key and every key admits it.</summary>
     public bool IsGrantable
     {
         get
@@ -157,7 +299,7 @@ internal sealed class Wait : WaitNode
             for (var i = 0; i < NodeCount; i++)
             {
                 var node = NodeAt(i);
-                if (!node.Entry.IsFree || !ReferenceEquals(node.Entry.Head, node))
+                if (!ReferenceEquals(node.Entry.Head, node) || !node.Entry.Admits(Mode, Permits))
                 {
                     return false;
                 }
@@ -173,8 +315,8 @@ internal sealed class Party(IActorRef actor)
 {
     public readonly IActorRef Actor = actor;
 
-    /// <summary>The entries this party holds (linked through <see cref="KeyEntry.HeldNext"/>).</summary>
-    public KeyEntry? FirstHeld;
+    /// <summary>This party's holdings (linked through <see cref="Holding.HeldNext"/>).</summary>
+    public Holding? FirstHeld;
 
     public int HeldCount;
 
@@ -185,40 +327,48 @@ internal sealed class Party(IActorRef actor)
 
     public bool IsEmpty => HeldCount == 0 && WaitCount == 0;
 
-    public void Hold(KeyEntry entry)
+    /// <summary>Takes a slot of <paramref name="entry"/> under the given grant.</summary>
+    public void Hold(KeyEntry entry, long token, IReadOnlyList<object>? multiKeys, LockMode mode, int permits)
     {
-        entry.Holder = this;
-        entry.HeldPrev = null;
-        entry.HeldNext = FirstHeld;
+        var holding = entry.NewHolding(this);
+        holding.Holder = this;
+        holding.Token = token;
+        holding.MultiKeys = multiKeys;
+        holding.Mode = mode;
+        holding.Permits = permits;
+        entry.PermitsHeld += permits;
+        entry.HeldMode = mode;
+
+        holding.HeldPrev = null;
+        holding.HeldNext = FirstHeld;
         if (FirstHeld is not null)
         {
-            FirstHeld.HeldPrev = entry;
+            FirstHeld.HeldPrev = holding;
         }
 
-        FirstHeld = entry;
+        FirstHeld = holding;
         HeldCount++;
     }
 
-    /// <summary>Frees an entry this party holds.</summary>
-    public void Unhold(KeyEntry entry)
+    /// <summary>Gives up a holding of this party.</summary>
+    public void Unhold(Holding holding)
     {
-        if (entry.HeldPrev is null)
+        if (holding.HeldPrev is null)
         {
-            FirstHeld = entry.HeldNext;
+            FirstHeld = holding.HeldNext;
         }
         else
         {
-            entry.HeldPrev.HeldNext = entry.HeldNext;
+            holding.HeldPrev.HeldNext = holding.HeldNext;
         }
 
-        if (entry.HeldNext is not null)
+        if (holding.HeldNext is not null)
         {
-            entry.HeldNext.HeldPrev = entry.HeldPrev;
+            holding.HeldNext.HeldPrev = holding.HeldPrev;
         }
 
-        entry.HeldPrev = entry.HeldNext = null;
-        entry.Holder = null;
-        entry.MultiKeys = null;
+        holding.HeldPrev = holding.HeldNext = null;
+        holding.Entry.FreeHolding(holding);
         HeldCount--;
     }
 
