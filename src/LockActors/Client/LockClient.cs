@@ -43,7 +43,7 @@ public sealed class LockClientOptions
 /// var total = await client.WithLockAllAsync(["acct:a", "acct:b"], h => TransferAsync(h.FencingToken));
 /// </code>
 /// </example>
-public sealed class LockClient
+public sealed partial class LockClient
 {
     private readonly IActorRefProvider _provider;
     private readonly IScheduler _scheduler;
@@ -165,7 +165,7 @@ public sealed class LockClient
     /// <typeparam name="T">The body's result.</typeparam>
     /// <param name="key">The key.</param>
     /// <param name="body">The work to do under the lock; never run if the lock is not granted.</param>
-    /// <param name="timeout">As for <see cref="AwaitAsync"/>.</param>
+    /// <param name="timeout">As for <see cref="AwaitAsync(object, TimeSpan?, CancellationToken)"/>.</param>
     /// <param name="ct">Cancels the wait (not the body: pass it to the body yourself).</param>
     /// <returns>What the body returned.</returns>
     /// <exception cref="ReleaseException">The body succeeded but the lock had been lost meanwhile.</exception>
@@ -179,7 +179,7 @@ public sealed class LockClient
     /// <summary>Runs <paramref name="body"/> while holding <paramref name="key"/>.</summary>
     /// <param name="key">The key.</param>
     /// <param name="body">The work to do under the lock.</param>
-    /// <param name="timeout">As for <see cref="AwaitAsync"/>.</param>
+    /// <param name="timeout">As for <see cref="AwaitAsync(object, TimeSpan?, CancellationToken)"/>.</param>
     /// <param name="ct">Cancels the wait.</param>
     /// <returns>A task that completes when the body has run and the lock is released.</returns>
     /// <exception cref="ReleaseException">The body succeeded but the lock had been lost meanwhile.</exception>
@@ -193,7 +193,7 @@ public sealed class LockClient
     /// <typeparam name="T">The body's result.</typeparam>
     /// <param name="keys">Distinct, non-null keys.</param>
     /// <param name="body">The work to do under the lock.</param>
-    /// <param name="timeout">As for <see cref="AwaitAllAsync"/>.</param>
+    /// <param name="timeout">As for <see cref="AwaitAllAsync(IEnumerable{object}, TimeSpan?, CancellationToken)"/>.</param>
     /// <param name="ct">Cancels the wait.</param>
     /// <returns>What the body returned.</returns>
     /// <exception cref="ReleaseException">The body succeeded but the lock had been lost meanwhile.</exception>
@@ -206,7 +206,7 @@ public sealed class LockClient
     /// <summary>Runs <paramref name="body"/> while holding every key in <paramref name="keys"/>.</summary>
     /// <param name="keys">Distinct, non-null keys.</param>
     /// <param name="body">The work to do under the lock.</param>
-    /// <param name="timeout">As for <see cref="AwaitAllAsync"/>.</param>
+    /// <param name="timeout">As for <see cref="AwaitAllAsync(IEnumerable{object}, TimeSpan?, CancellationToken)"/>.</param>
     /// <param name="ct">Cancels the wait.</param>
     /// <returns>A task that completes when the body has run and the lock is released.</returns>
     /// <exception cref="ReleaseException">The body succeeded but the lock had been lost meanwhile.</exception>

@@ -45,6 +45,12 @@ public sealed class LockHandle : IAsyncDisposable
     /// <summary>The actor that owns the lock at the manager.</summary>
     public IActorRef Owner => Grant.Owner;
 
+    /// <summary>How the keys are held: exclusive or shared.</summary>
+    public LockMode Mode => Grant.Mode;
+
+    /// <summary>The permits held on each key (1 unless taken from a semaphore key).</summary>
+    public int Permits => Grant.Permits;
+
     /// <summary>Cancelled when the lock is lost without being released (see <see cref="LockLost"/>).</summary>
     public CancellationToken HandleLostToken => _ref.Lost.Token;
 

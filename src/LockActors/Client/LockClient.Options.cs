@@ -1,0 +1,153 @@
+namespace LockActors;
+
+// The overloads that take LockOptions: shared locks, semaphore permits and priorities.
+public sealed partial class LockClient
+{
+    /// <summary>Takes <paramref name="key"/> on the terms of <paramref name="options"/> if it can be had right now.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="options">Mode, permits and capacity (priority and timeout do not apply: try-lock never waits).</param>
+    /// <param name="ct">Cancels the request; a grant that arrives afterwards is released.</param>
+    /// <returns>The handle, or null when the key is busy or somebody waits for it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options can never be granted (e.g. permits above capacity), naming the value.</exception>
+    /// <exception cref="LockRefusedException">The key is in use with another capacity (<see cref="RefusalReason.CapacityMismatch"/>).</exception>
+    /// <exception cref="TimeoutException">The manager did not answer within <see cref="RequestTimeout"/>.</exception>
+    public async Task<LockHandle?> TryLockAsync(object key, LockOptions options, CancellationToken ct = default)
+    {
+        var request = TryLockWith(key, options);
+        var (reply, owner) = await RunAsync(request, [key], isWait: false, ct).ConfigureAwait(false);
+        return reply is LockBusy ? null : HandleFrom(reply, owner);
+    }
+
+    /// <summary>Takes <paramref name="key"/> on the terms of <paramref name="options"/> now, or throws.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="options">Mode, permits and capacity.</param>
+    /// <param name="ct">Cancels the request.</param>
+    /// <returns>The handle of the new lock.</returns>
+    /// <exception cref="LockBusyException">The key is busy (the exception names a holder) or somebody waits for it.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options can never be granted, naming the value.</exception>
+    /// <exception cref="LockRefusedException">The key is in use with another capacity.</exception>
+    public async Task<LockHandle> LockAsync(object key, LockOptions options, CancellationToken ct = default)
+    {
+        var request = TryLockWith(key, options);
+        var (reply, owner) = await RunAsync(request, [key], isWait: false, ct).ConfigureAwait(false);
+        return reply is LockBusy busy ? throw new LockBusyException(busy.Key, busy.Owner) : HandleFrom(reply, owner);
+    }
+
+    /// <summary>Waits in line for <paramref name="key"/> on the terms of <paramref name="options"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="options">Mode, permits, capacity, priority and timeout.</param>
+    /// <param name="ct">Withdraws the wait at the manager; a grant that crossed the cancellation is released.</param>
+    /// <returns>The handle of the new lock.</returns>
+    /// <exception cref="LockTimeoutException">The key was not granted in time.</exception>
+    /// <exception cref="LockRefusedException">Self-deadlock, a capacity mismatch, or the manager restarted.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled, or the wait was withdrawn by someone else.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options can never be granted, naming the value.</exception>
+    public async Task<LockHandle> AwaitAsync(object key, LockOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(nameof(options));
+        var request = new Await(key, options.Timeout)
+        {
+            Owner = Owner,
+            Mode = options.Mode,
+            Permits = options.Permits,
+            Capacity = options.Capacity,
+            Priority = options.Priority,
+        };
+        var (reply, owner) = await RunAsync(request, [key], isWait: true, ct).ConfigureAwait(false);
+        return HandleFrom(reply, owner);
+    }
+
+    /// <summary>Waits for every key at once, on the terms of <paramref name="options"/> for each key.</summary>
+    /// <param name="keys">Distinct, non-null keys.</param>
+    /// <param name="options">Mode, permits, capacity (the same for every key), priority and timeout.</param>
+    /// <param name="ct">Withdraws the wait; a grant that crossed the cancellation is released.</param>
+    /// <returns>A handle over all the keys, listed in the order given.</returns>
+    /// <exception cref="ArgumentException">The key list is null, empty or has a null or duplicate key, or the options can never be granted.</exception>
+    /// <exception cref="LockTimeoutException">The keys were not granted in time.</exception>
+    /// <exception cref="LockRefusedException">Self-deadlock, a capacity mismatch, or the manager restarted.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public async Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, LockOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var list = CheckedKeys(keys);
+        options.Validate(nameof(options));
+        var request = new AwaitAll(list, options.Timeout)
+        {
+            Owner = Owner,
+            Mode = options.Mode,
+            Permits = options.Permits,
+            Capacity = options.Capacity,
+            Priority = options.Priority,
+        };
+        var (reply, owner) = await RunAsync(request, list, isWait: true, ct).ConfigureAwait(false);
+        return HandleFrom(reply, owner);
+    }
+
+    /// <summary>Runs <paramref name="body"/> while holding <paramref name="key"/> on the terms of <paramref name="options"/>.</summary>
+    /// <typeparam name="T">The body's result.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="options">Mode, permits, capacity, priority and timeout.</param>
+    /// <param name="body">The work to do under the lock; never run if the lock is not granted.</param>
+    /// <param name="ct">Cancels the wait (not the body).</param>
+    /// <returns>What the body returned.</returns>
+    /// <exception cref="ReleaseException">The body succeeded but the lock had been lost meanwhile.</exception>
+    /// <remarks>The lock is released however the body ends; the body's own exception is rethrown unchanged.</remarks>
+    public async Task<T> WithLockAsync<T>(object key, LockOptions options, Func<LockHandle, Task<T>> body, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return await RunUnderAsync(await AwaitAsync(key, options, ct).ConfigureAwait(false), body).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="body"/> while holding <paramref name="key"/> on the terms of <paramref name="options"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="options">Mode, permits, capacity, priority and timeout.</param>
+    /// <param name="body">The work to do under the lock.</param>
+    /// <param name="ct">Cancels the wait.</param>
+    /// <returns>A task that completes when the body has run and the lock is released.</returns>
+    /// <exception cref="ReleaseException">The body succeeded but the lock had been lost meanwhile.</exception>
+    public Task WithLockAsync(object key, LockOptions options, Func<LockHandle, Task> body, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return WithLockAsync(key, options, AsFunc(body), ct);
+    }
+
+    /// <summary>Runs <paramref name="body"/> while holding every key, on the terms of <paramref name="options"/>.</summary>
+    /// <typeparam name="T">The body's result.</typeparam>
+    /// <param name="keys">Distinct, non-null keys.</param>
+    /// <param name="options">Mode, permits, capacity, priority and timeout.</param>
+    /// <param name="body">The work to do under the lock.</param>
+    /// <param name="ct">Cancels the wait.</param>
+    /// <returns>What the body returned.</returns>
+    /// <exception cref="ReleaseException">The body succeeded but the lock had been lost meanwhile.</exception>
+    public async Task<T> WithLockAllAsync<T>(IEnumerable<object> keys, LockOptions options, Func<LockHandle, Task<T>> body, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return await RunUnderAsync(await AwaitAllAsync(keys, options, ct).ConfigureAwait(false), body).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="body"/> while holding every key, on the terms of <paramref name="options"/>.</summary>
+    /// <param name="keys">Distinct, non-null keys.</param>
+    /// <param name="options">Mode, permits, capacity, priority and timeout.</param>
+    /// <param name="body">The work to do under the lock.</param>
+    /// <param name="ct">Cancels the wait.</param>
+    /// <returns>A task that completes when the body has run and the lock is released.</returns>
+    /// <exception cref="ReleaseException">The body succeeded but the lock had been lost meanwhile.</exception>
+    public Task WithLockAllAsync(IEnumerable<object> keys, LockOptions options, Func<LockHandle, Task> body, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return WithLockAllAsync(keys, options, AsFunc(body), ct);
+    }
+
+    private TryLock TryLockWith(object key, LockOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(nameof(options));
+        return new TryLock(key) { Owner = Owner, Mode = options.Mode, Permits = options.Permits, Capacity = options.Capacity };
+    }
+}
