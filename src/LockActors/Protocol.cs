@@ -68,7 +68,7 @@ public enum ReleaseFailure
 }
 
 /// <summary>How a lock is held.</summary>
-public enum LockMode
+public enum LockMode : byte
 {
     /// <summary>
     /// Alone (the default): nobody else holds the key. On a key with a capacity above 1 (a semaphore),

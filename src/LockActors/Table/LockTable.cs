@@ -86,7 +86,7 @@ internal sealed class LockTable
             return;
         }
 
-        if (!ValidTerms(replyTo, terms, nameof(LockActors.TryLock), [key]))
+        if (!ValidTerms(replyTo, terms, nameof(LockActors.TryLock), key))
         {
             return;
         }
@@ -128,7 +128,7 @@ internal sealed class LockTable
             return;
         }
 
-        if (!ValidTerms(replyTo, terms, nameof(LockActors.Await), [key]))
+        if (!ValidTerms(replyTo, terms, nameof(LockActors.Await), key))
         {
             return;
         }
@@ -172,7 +172,7 @@ internal sealed class LockTable
     public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, LockTerms terms, long now)
     {
         if (!ValidKeyList(replyTo, keys, nameof(LockActors.AwaitAll))
-            || !ValidTerms(replyTo, terms, nameof(LockActors.AwaitAll), keys!))
+            || !ValidTerms(replyTo, terms, nameof(LockActors.AwaitAll), keys![0], keys))
         {
             return;
         }
@@ -898,14 +898,15 @@ internal sealed class LockTable
         return true;
     }
 
-    private bool ValidTerms(IActorRef? replyTo, in LockTerms terms, string request, IReadOnlyList<object> keys)
+    /// <summary>Refuses terms that can never be granted; <paramref name="keys"/> is null for a single-key request.</summary>
+    private bool ValidTerms(IActorRef? replyTo, in LockTerms terms, string request, object key, IReadOnlyList<object>? keys = null)
     {
         if (terms.Problem() is not { } problem)
         {
             return true;
         }
 
-        Refuse(replyTo, null, RefusalReason.InvalidRequest, $"{request} of {KeyText.OfAll(keys)} was refused: {problem}.");
+        Refuse(replyTo, null, RefusalReason.InvalidRequest, $"{request} of {KeyText.OfAll(keys ?? [key])} was refused: {problem}.");
         return false;
     }
 

@@ -17,7 +17,7 @@ internal readonly record struct LockTerms(LockMode Mode, int Permits, int Capaci
     /// <summary>Why these terms can never be granted, or null when they are valid.</summary>
     public string? Problem()
     {
-        if (!Enum.IsDefined(Mode))
+        if (Mode is not (LockMode.Exclusive or LockMode.Shared))
         {
             return $"mode {(int)Mode} is not a LockMode";
         }
