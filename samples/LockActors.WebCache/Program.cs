@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Akka.Hosting;
+using LockActors;
+using LockActors.Hosting;
+using LockActors.WebCache;
+using Serilog;
+using Serilog.Events;
+
+// A web API that survives a cache stampede: a thousand concurrent requests for a product that
+// is not cached cause exactly one database query. See ProductCatalog for how.
+// Run it with: dotnet run --project samples/LockActors.WebCache
+//
+// The app serves itself a stampede: it listens on a free loopback port, sends 1,000 concurrent
+// requests for one uncached product, and asks /stats how many database queries they caused.
+// Then it does the same without the lock (?nolock=true) to show what the lock prevents.
+// The exit code is 0 only if the locked stampede caused exactly one query.
+
+const int Requests = 1_000;
+
+await using var app = Program.Build(["--urls=http://127.0.0.1:0", .. args]);
+await app.StartAsync();
+var address = new Uri(app.Urls.First());
+using var http = new HttpClient { BaseAddress = address };
+Console.WriteLine($"Serving on {address}");
+
+Console.WriteLine($"{Environment.NewLine}== {Requests:N0} concurrent GET /products/42, product 42 not cached, with the lock");
+var locked = await StampedeAsync(http, "/products/42");
+var lockedQueries = await QueriesAsync(http);
+Console.WriteLine($"   {locked}: {locked.FirstBody}");
+Console.WriteLine($"   database queries: {lockedQueries}");
+
+Console.WriteLine($"{Environment.NewLine}== {Requests:N0} concurrent GET /products/43?nolock=true, product 43 not cached, without the lock");
+var unlocked = await StampedeAsync(http, "/products/43?nolock=true");
+var unlockedQueries = await QueriesAsync(http) - lockedQueries;
+Console.WriteLine($"   {unlocked}");
+Console.WriteLine($"   database queries: {unlockedQueries:N0}: every request that missed the cache before the first query returned ran its own");
+
+await app.StopAsync();
+
+var passed = lockedQueries == 1 && locked.Ok == Requests && locked.DistinctBodies == 1;
+Console.WriteLine(passed
+    ? $"{Environment.NewLine}With the lock: {Requests:N0} responses, 1 database query."
+    : $"{Environment.NewLine}FAILED: with the lock expected {Requests:N0} OK responses and 1 query, got {locked.Ok} and {lockedQueries}.");
+return passed ? 0 : 1;
+
+// Sends Requests concurrent GETs for path and waits for all of them.
+static async Task<StampedeResult> StampedeAsync(HttpClient http, string path)
+{
+    var clock = Stopwatch.StartNew();
+    var responses = await Task.WhenAll(Enumerable.Range(0, Requests).Select(async _ =>
+    {
+        using var response = await http.GetAsync(path);
+        return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+    }));
+    return new StampedeResult(
+        responses.Length,
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK),
+        responses.Select(r => r.Body).Distinct().Count(),
+        responses[0].Body,
+        clock.Elapsed);
+}
+
+static async Task<int> QueriesAsync(HttpClient http) =>
+    (await http.GetFromJsonAsync<Stats>("/stats"))!.DatabaseQueries;
+
+/// <summary>The web app: its services, its logging and its endpoints.</summary>
+public partial class Program
+{
+    /// <summary>
+    /// Builds the app without starting it. <paramref name="configure"/> runs after the app's own
+    /// registrations, so tests can swap the server (TestServer) or a service (the database).
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        // Serilog on the console, quiet: warnings and errors from ASP.NET Core and Akka only.
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog((_, logger) => logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Akka", LogEventLevel.Warning)
+            .WriteTo.Console(outputTemplate: "  [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+
+        // The actor system, with Akka's log routed to Serilog and the lock manager registered
+        // under IRequiredActor<LockManager>.
+        builder.Services.AddAkka("webcache", akka => akka
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithLockManager("locks"));
+
+        // One LockClient for every request: without an explicit owner each lock it takes gets
+        // its own lightweight owner, so concurrent requests hold and wait independently. It is
+        // created on first use, by which time the actor system has started.
+        builder.Services.AddSingleton(services =>
+            new LockClient(services.GetRequiredService<IRequiredActor<LockManager>>().ActorRef));
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ProductDatabase>();
+        builder.Services.AddSingleton<ProductCatalog>();
+
+        configure?.Invoke(builder);
+        var app = builder.Build();
+
+        // GET /products/42 reads through the cache with the lock; ?nolock=true skips the lock.
+        app.MapGet("/products/{id:int:min(1)}", async (int id, bool? nolock, ProductCatalog catalog, CancellationToken ct) =>
+        {
+            try
+            {
+                return Results.Ok(nolock == true
+                    ? await catalog.GetWithoutLockAsync(id, ct)
+                    : await catalog.GetAsync(id, ct));
+            }
+            catch (LockTimeoutException)
+            {
+                // Waited too long in line behind a slow load: tell the client to come back.
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+
+        // GET /stats: how many database queries the app has made.
+        app.MapGet("/stats", (ProductDatabase database) => new Stats(database.Queries));
+
+        return app;
+    }
+}
+
+/// <summary>What GET /stats returns.</summary>
+public sealed record Stats(int DatabaseQueries);
+
+/// <summary>The outcome of one burst of concurrent requests.</summary>
+internal sealed record StampedeResult(int Responses, int Ok, int DistinctBodies, string FirstBody, TimeSpan Took)
+{
+    public override string ToString() =>
+        $"responses: {Responses:N0} ({Ok:N0} OK, {DistinctBodies} distinct {(DistinctBodies == 1 ? "body" : "bodies")}) in {Took.TotalMilliseconds:N0} ms";
+}
