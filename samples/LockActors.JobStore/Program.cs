@@ -38,7 +38,7 @@ var report = await JobStoreDemo.RunAsync(new LockClient(locks), Console.Out);
 
 Console.WriteLine(report.Held
     ? $"{Environment.NewLine}Reads overlapped (peak {report.Load.PeakReaders}), writes ran alone, and no reader overtook a waiting writer."
-    : $"{Environment.NewLine}FAILED: {report}");
+    : $"{Environment.NewLine}FAILED: busy run {report.Load}; writer first {report.WriterFirst.Held}.");
 await host.StopAsync();
 await Log.CloseAndFlushAsync();
 return report.Held ? 0 : 1;
