@@ -391,10 +391,12 @@ internal sealed class ModelRun
                 if (!Valid(terms))
                 {
                     Expect(owner, new LockRefused(null, RefusalReason.InvalidRequest, ""));
+                    Count(c => c.InvalidTerms++);
                 }
                 else if (CapacityOf(key) is { } capacity && capacity != terms.Capacity)
                 {
                     Expect(owner, new LockRefused(key, RefusalReason.CapacityMismatch, ""));
+                    Count(c => c.CapacityMismatches++);
                 }
                 else if (IsHeldBy(key, owner))
                 {
@@ -520,7 +522,7 @@ internal sealed class ModelRun
                     foreach (var key in grant.Keys)
                     {
                         var holders = _holders[key];
-                        var given = holders.Single(h => h.Owner.Equals(owner));
+                        var given = holders.Single(h => Same(h.Owner, owner));
                         holders.Remove(given);
                         holders.Add(new Holding(heir, given.Mode, given.Permits));
                     }
@@ -548,7 +550,7 @@ internal sealed class ModelRun
                 var owner = _owners[x.Owner];
                 var keys = x.Keys?.Select(i => Keys[i]).ToArray();
                 _table.CancelAwait(owner, owner, keys);
-                foreach (var wait in _waits.Where(w => w.Owner.Equals(owner) && (keys is null || w.Keys.Any(keys.Contains))).ToList())
+                foreach (var wait in _waits.Where(w => Same(w.Owner, owner) && (keys is null || w.Keys.Any(keys.Contains))).ToList())
                 {
                     _waits.Remove(wait);
                     Expect(wait.ReplyTo, new AwaitCancelled(wait.Keys));
@@ -609,6 +611,7 @@ internal sealed class ModelRun
         if (!Valid(terms))
         {
             Expect(replyTo, new LockRefused(null, RefusalReason.InvalidRequest, ""));
+            Count(c => c.InvalidTerms++);
             return;
         }
 
@@ -617,6 +620,7 @@ internal sealed class ModelRun
             if (CapacityOf(key) is { } capacity && capacity != terms.Capacity)
             {
                 Expect(replyTo, new LockRefused(key, RefusalReason.CapacityMismatch, ""));
+                Count(c => c.CapacityMismatches++);
                 return;
             }
 
@@ -731,7 +735,7 @@ internal sealed class ModelRun
     /// </summary>
     private void RefuseSelfDeadlocks(IActorRef owner, bool whileSettling = false)
     {
-        foreach (var wait in _waits.Where(w => w.Owner.Equals(owner)).ToList())
+        foreach (var wait in _waits.Where(w => Same(w.Owner, owner)).ToList())
         {
             if (wait.Keys.FirstOrDefault(k => IsHeldBy(k, owner)) is { } key)
             {
@@ -759,7 +763,7 @@ internal sealed class ModelRun
                 return false;
             }
 
-            if (holders.Find(h => h.Owner.Equals(owner)) is not { } mine)
+            if (holders.Find(h => Same(h.Owner, owner)) is not { } mine)
             {
                 ExpectOneOf(replyTo, holders.Select(h => (object)new ReleaseFailed(key, ReleaseFailure.NotOwner, h.Owner)));
                 return false;
@@ -779,17 +783,17 @@ internal sealed class ModelRun
     {
         foreach (var key in keys)
         {
-            _holders[key].RemoveAll(h => h.Owner.Equals(owner));
+            _holders[key].RemoveAll(h => Same(h.Owner, owner));
         }
     }
 
     /// <summary>Goodbye and death: withdraw every wait, release every key. A dead owner is not told of its own cancelled waits.</summary>
     private object[] ClearOwner(IActorRef owner, bool dead)
     {
-        foreach (var wait in _waits.Where(w => w.Owner.Equals(owner)).ToList())
+        foreach (var wait in _waits.Where(w => Same(w.Owner, owner)).ToList())
         {
             _waits.Remove(wait);
-            if (!dead || !wait.ReplyTo.Equals(owner))
+            if (!dead || !Same(wait.ReplyTo, owner))
             {
                 Expect(wait.ReplyTo, new AwaitCancelled(wait.Keys));
             }
@@ -818,7 +822,21 @@ internal sealed class ModelRun
         return _grants.Count == 0 ? null : _grants[pick % _grants.Count];
     }
 
-    private Holding? HoldingOf(object key, IActorRef owner) => _holders[key].Find(h => h.Owner.Equals(owner));
+    private Holding? HoldingOf(object key, IActorRef owner) => _holders[key].Find(h => Same(h.Owner, owner));
+
+    /// <summary>
+    /// Actor equality for the model's bookkeeping. Every actor of a run is one <see cref="FakeRef"/>
+    /// instance and the table hands back the instances it was given, so identity is equality here;
+    /// Akka's path equality and hashing cost a large share of the run time.
+    /// </summary>
+    private static bool Same(IActorRef? a, IActorRef? b) => ReferenceEquals(a, b);
+
+    /// <summary><see cref="LockWaiter.Equals(LockWaiter?)"/>, with <see cref="Same"/> for the owner.</summary>
+    private static bool Same(LockWaiter a, LockWaiter b) =>
+        Same(a.Owner, b.Owner) && a.Mode == b.Mode && a.Permits == b.Permits && a.Priority == b.Priority && a.Keys.SequenceEqual(b.Keys);
+
+    private static bool Same(LockHolder a, LockHolder b) =>
+        Same(a.Owner, b.Owner) && a.Mode == b.Mode && a.Permits == b.Permits && a.FencingToken == b.FencingToken;
 
     private bool IsHeldBy(object key, IActorRef owner) => HoldingOf(key, owner) is not null;
 
@@ -892,7 +910,7 @@ internal sealed class ModelRun
         // 1. The issue's invariants, on what the table shows, before anything is compared with the model.
         CheckHolders(status);
         CheckGrantOrder(sent, status);
-        CheckNothingGrantableWaits(status);
+        CheckQueues(status);
 
         // 2. The table's own consistency check and the watch bookkeeping.
         Try(_table.CheckInvariants);
@@ -939,8 +957,6 @@ internal sealed class ModelRun
             {
                 Check(!string.IsNullOrWhiteSpace(refused.Message) && (refused.Key is null || refused.Message.Contains(refused.Key.ToString()!)),
                     () => $"refusal message does not name the key: {refused}");
-                Count(c => c.CapacityMismatches += refused.Reason == RefusalReason.CapacityMismatch ? 1 : 0);
-                Count(c => c.InvalidTerms += refused.Reason == RefusalReason.InvalidRequest && refused.Message.Contains("refused:") ? 1 : 0);
             }
 
             var grant = message switch
@@ -960,7 +976,7 @@ internal sealed class ModelRun
             _grantByToken.Add(grant.FencingToken, grant);
             foreach (var key in grant.Keys)
             {
-                var holding = _holders[key].Find(h => h.Owner.Equals(grant.Owner) && h.Token is null);
+                var holding = _holders[key].Find(h => Same(h.Owner, grant.Owner) && h.Token is null);
                 Check(holding is not null, () => $"the table granted {key} to {grant.Owner} but the model did not");
                 holding!.Token = grant.FencingToken;
             }
@@ -973,27 +989,22 @@ internal sealed class ModelRun
         var order = InOrder();
         foreach (var key in Keys)
         {
-            var s = status[key];
-            var holders = _holders[key].OrderBy(h => h.Token).Select(h => new LockHolder(h.Owner, h.Mode, h.Permits, h.Token!.Value)).ToList();
-            Check(s.Holders.SequenceEqual(holders),
-                () => $"key {key}: table holders [{string.Join(", ", s.Holders.Select(Show))}], model [{string.Join(", ", holders.Select(Show))}]");
-            Check(Equals(s.Owner, holders.FirstOrDefault()?.Owner) && s.FencingToken == holders.FirstOrDefault()?.FencingToken,
-                () => $"key {key}: table says owner {s.Owner} token {s.FencingToken}, oldest holder is {holders.FirstOrDefault()}");
-            var capacity = CapacityOf(key) ?? 1;
-            Check(s.Capacity == capacity, () => $"key {key}: table says capacity {s.Capacity}, model {capacity}");
-            var queue = order.Where(w => w.Keys.Contains(key)).Select(w => w.AsWaiter).ToList();
-            Check(s.Queue.SequenceEqual(queue) && s.Waiters.SequenceEqual(queue.Select(w => w.Owner)),
-                () => $"key {key}: table queue [{string.Join(", ", s.Queue.Select(Show))}], model [{string.Join(", ", queue.Select(Show))}]");
-
-            Count(c => c.SharedHoldersTogether += holders.Count(h => h.Mode == LockMode.Shared) > 1 ? 1 : 0);
-            Count(c => c.SemaphoreHoldersTogether += capacity > 1 && holders.Count > 1 ? 1 : 0);
+            CompareKey(key, status[key], order);
         }
 
-        var parties = _holders.Values.SelectMany(hs => hs.Select(h => h.Owner)).Concat(_waits.Select(w => w.Owner)).ToHashSet();
+        var parties = new List<IActorRef>();
+        foreach (var party in _holders.Values.SelectMany(hs => hs).Select(h => h.Owner).Concat(_waits.Select(w => w.Owner)))
+        {
+            if (!parties.Exists(p => Same(p, party)))
+            {
+                parties.Add(party);
+            }
+        }
+
         var busyKeys = Keys.Count(InUse);
         Check(_table.KeyCount == busyKeys, () => $"KeyCount {_table.KeyCount}, model {busyKeys}");
         Check(_table.PartyCount == parties.Count, () => $"PartyCount {_table.PartyCount}, model {parties.Count}");
-        Check(_fx.Watched.SetEquals(parties),
+        Check(_fx.Watched.Count == parties.Count && parties.All(_fx.Watched.Contains),
             () => $"watched [{string.Join(",", _fx.Watched)}], holding or waiting [{string.Join(",", parties)}]");
 
         // 6. The manager will be woken no later than the earliest pending deadline.
@@ -1017,6 +1028,69 @@ internal sealed class ModelRun
     }
 
     /// <summary>
+    /// One key as the table shows it, against the model: holders oldest grant first, owner and token of
+    /// the oldest, capacity, and queue in priority-then-arrival order. Written as loops that allocate
+    /// nothing unless they fail: it runs for every key after every step.
+    /// </summary>
+    private void CompareKey(object key, KeyStatus s, List<ModelWait> order)
+    {
+        var holders = _holders[key];
+        holders.Sort(ByToken);
+        var same = s.Holders.Count == holders.Count;
+        for (var i = 0; same && i < holders.Count; i++)
+        {
+            var (shown, held) = (s.Holders[i], holders[i]);
+            same = Same(shown.Owner, held.Owner) && shown.Mode == held.Mode && shown.Permits == held.Permits && shown.FencingToken == held.Token;
+        }
+
+        if (!same)
+        {
+            Fail($"key {key}: table holders [{string.Join(", ", s.Holders.Select(Show))}], model [{string.Join(", ", holders)}]");
+        }
+
+        var oldest = holders.Count == 0 ? null : holders[0];
+        if (!Same(s.Owner, oldest?.Owner) || s.FencingToken != oldest?.Token)
+        {
+            Fail($"key {key}: table says owner {s.Owner} token {s.FencingToken}, oldest holder is {oldest}");
+        }
+
+        var capacity = CapacityOf(key) ?? 1;
+        if (s.Capacity != capacity)
+        {
+            Fail($"key {key}: table says capacity {s.Capacity}, model {capacity}");
+        }
+
+        var at = 0;
+        same = s.Waiters.Count == s.Queue.Count;
+        foreach (var wait in order)
+        {
+            if (!same)
+            {
+                break;
+            }
+
+            if (Array.IndexOf(wait.Keys, key) >= 0)
+            {
+                same = at < s.Queue.Count && Same(s.Queue[at], wait.AsWaiter) && Same(s.Waiters[at], wait.Owner);
+                at++;
+            }
+        }
+
+        if (!same || at != s.Queue.Count)
+        {
+            Fail($"key {key}: table queue [{string.Join(", ", s.Queue.Select(Show))}], model [{string.Join(", ", order.Where(w => w.Keys.Contains(key)).Select(w => Show(w.AsWaiter)))}]");
+        }
+
+        if (_coverage is not null)
+        {
+            _coverage.SharedHoldersTogether += holders.Count(h => h.Mode == LockMode.Shared) > 1 ? 1 : 0;
+            _coverage.SemaphoreHoldersTogether += capacity > 1 && holders.Count > 1 ? 1 : 0;
+        }
+    }
+
+    private static readonly Comparison<Holding> ByToken = (a, b) => Nullable.Compare(a.Token, b.Token);
+
+    /// <summary>
     /// The issue's invariants on holders, as the table reports them: each owner holds a key at most
     /// once; shared and exclusive holders never mix; an exclusive holder of a lock (capacity 1) is
     /// alone; shared holders hold one permit each, on locks only; the permits held by exclusive
@@ -1027,33 +1101,47 @@ internal sealed class ModelRun
         foreach (var (key, s) in status)
         {
             var holders = s.Holders;
-            if (holders.Count == 0)
+            string? broken = null;
+            for (var i = 0; i < holders.Count && broken is null; i++)
             {
-                continue;
+                for (var j = 0; j < i && broken is null; j++)
+                {
+                    broken = Same(holders[i].Owner, holders[j].Owner) ? "one holding per owner and key" : null;
+                }
+
+                broken ??= holders[i].Mode != holders[0].Mode ? "shared and exclusive holders never mix" : null;
+                broken ??= holders[i].Mode == LockMode.Shared && (s.Capacity != 1 || holders[i].Permits != 1) ? "shared holders hold one permit of a lock" : null;
             }
 
-            string Holders() => $"key {key} (capacity {s.Capacity}) is held by [{string.Join(", ", holders.Select(Show))}]";
-            Check(holders.Select(h => h.Owner).Distinct().Count() == holders.Count, () => $"invariant 'one holding per owner and key' violated: {Holders()}");
-            Check(holders.All(h => h.Mode == holders[0].Mode), () => $"invariant 'shared and exclusive holders never mix' violated: {Holders()}");
-            if (holders[0].Mode == LockMode.Shared)
+            var detail = "";
+            if (broken is null && holders.Count > 0 && holders[0].Mode == LockMode.Exclusive)
             {
-                Check(s.Capacity == 1 && holders.All(h => h.Permits == 1),
-                    () => $"invariant 'shared holders hold one permit of a lock' violated: {Holders()}");
-                continue;
+                if (s.Capacity == 1 && holders.Count > 1)
+                {
+                    broken = "an exclusive holder of a lock is alone";
+                }
+                else if (s.PermitsHeld > s.Capacity)
+                {
+                    broken = "permits held <= capacity";
+                    detail = $"{s.PermitsHeld} permits held, capacity {s.Capacity}: ";
+                }
             }
 
-            Check(s.Capacity != 1 || holders.Count == 1, () => $"invariant 'an exclusive holder of a lock is alone' violated: {Holders()}");
-            Check(s.PermitsHeld <= s.Capacity,
-                () => $"invariant 'permits held <= capacity' violated: {s.PermitsHeld} permits held, capacity {s.Capacity}: {Holders()}");
+            if (broken is not null)
+            {
+                Fail($"invariant '{broken}' violated: {detail}key {key} (capacity {s.Capacity}) is held by [{string.Join(", ", holders.Select(Show))}]");
+            }
         }
     }
 
     /// <summary>
-    /// The issue's ordering invariants, on the grants the table sent in this step: a wait granted while
-    /// an earlier wait (in priority-then-arrival order) for one of its keys is still queued after the
-    /// step was granted out of order. Reported as writer starvation when an exclusive waiter is passed
-    /// by a later shared request of the same or a lower priority, as a FIFO violation within one
-    /// priority, else as a priority violation. A TryLock is never granted past a queued waiter.
+    /// The issue's ordering invariants, on the grants the table sent in this step. A wait is granted
+    /// out of order when an earlier wait (in priority-then-arrival order) for one of its keys was
+    /// pending: for a request granted on arrival, any wait pending before the step; for a wait granted
+    /// while settling, one still queued after the step (earlier waits may leave in the same step, by
+    /// timeout, cancellation or refusal). Reported as writer starvation when an exclusive waiter is
+    /// passed by a later shared request of the same or a lower priority, as a FIFO violation within
+    /// one priority, else as a priority violation. A TryLock is never granted past any waiter.
     /// </summary>
     private void CheckGrantOrder(List<SentMessage> sent, Dictionary<object, KeyStatus> status)
     {
@@ -1066,8 +1154,9 @@ internal sealed class ModelRun
         if (_op is TryLockOp tryLock)
         {
             var key = Keys[tryLock.Key];
-            Check(status[key].Queue.Count == 0,
-                () => $"invariant 'TryLock never overtakes a waiter' violated: {_owners[tryLock.Owner]} took {key} while [{string.Join(", ", status[key].Queue.Select(Show))}] wait for it");
+            var waiting = _waitsBefore.Where(w => w.Keys.Contains(key)).ToList();
+            Check(waiting.Count == 0,
+                () => $"invariant 'TryLock never overtakes a waiter' violated: {_owners[tryLock.Owner]} took {key} while [{string.Join("; ", waiting)}] waited for it");
             return;
         }
 
@@ -1080,7 +1169,7 @@ internal sealed class ModelRun
             var g = ((LockAcquired)m.Message).Grant;
 
             // Of identical waits, the earliest is taken to be the one granted: the reading that breaks the order least.
-            var wait = candidates.FirstOrDefault(c => !granted.Contains(c) && c.ReplyTo.Equals(m.To) && c.Owner.Equals(g.Owner)
+            var wait = candidates.FirstOrDefault(c => !granted.Contains(c) && Same(c.ReplyTo, m.To) && Same(c.Owner, g.Owner)
                 && c.IsMulti == g.IsMulti && c.Mode == g.Mode && c.Permits == g.Permits && c.Keys.SequenceEqual(g.Keys));
             if (wait is not null)
             {
@@ -1090,15 +1179,16 @@ internal sealed class ModelRun
 
         foreach (var wait in granted)
         {
+            var onArrival = wait == _request;
             foreach (var other in candidates)
             {
-                if (other == wait || granted.Contains(other) || !Earlier(other, wait)
-                    || other.Keys.FirstOrDefault(wait.Keys.Contains) is not { } key || !StillQueued(other, candidates, status))
+                if (other == wait || !Earlier(other, wait) || other.Keys.FirstOrDefault(wait.Keys.Contains) is not { } key
+                    || (!onArrival && (granted.Contains(other) || !StillQueued(other, candidates, status))))
                 {
                     continue;
                 }
 
-                var what = $"{wait} was granted while the earlier {other} still waits for {key}";
+                var what = $"{wait} was granted{(onArrival ? " on arrival" : "")} while the earlier {other} {(onArrival ? "waited" : "still waits")} for {key}";
                 if (wait.Mode == LockMode.Shared && other.Mode == LockMode.Exclusive && other.Arrival < wait.Arrival)
                 {
                     Check(false, () => $"invariant 'no writer starvation' violated: an exclusive waiter was overtaken by a later shared request of the same or a lower priority: {what}");
@@ -1118,29 +1208,47 @@ internal sealed class ModelRun
     private static bool StillQueued(ModelWait wait, List<ModelWait> candidates, Dictionary<object, KeyStatus> status)
     {
         var shown = wait.AsWaiter;
-        var queued = status[wait.Keys[0]].Queue.Count(w => w.Equals(shown));
-        var laterTwins = candidates.Count(c => c != wait && Earlier(wait, c) && c.AsWaiter.Equals(shown));
+        var queued = status[wait.Keys[0]].Queue.Count(w => Same(w, shown));
+        var laterTwins = candidates.Count(c => c != wait && Earlier(wait, c) && Same(c.AsWaiter, shown));
         return queued > laterTwins;
     }
 
     /// <summary>
-    /// The contract grants until nothing is grantable: after every step, no wait is first in line for
+    /// Every queue is in priority order (arrival is not shown, so FIFO is checked on grants). The
+    /// contract grants until nothing is grantable: after every step, no wait is first in line for
     /// every one of its keys while every one of them admits it (e.g. shared waiters at the head of a
     /// queue are granted together, semaphore waiters while permits last).
     /// </summary>
-    private void CheckNothingGrantableWaits(Dictionary<object, KeyStatus> status)
+    private void CheckQueues(Dictionary<object, KeyStatus> status)
     {
         foreach (var (key, s) in status)
         {
-            if (s.Queue.Count == 0)
+            var queue = s.Queue;
+            for (var i = 1; i < queue.Count; i++)
+            {
+                if (queue[i - 1].Priority < queue[i].Priority)
+                {
+                    Fail($"invariant 'higher priority first' violated: the queue of {key} is [{string.Join(", ", queue.Select(Show))}]");
+                }
+            }
+
+            if (queue.Count == 0)
             {
                 continue;
             }
 
-            var head = s.Queue[0];
-            Check(!head.Keys.All(k => status.TryGetValue(k, out var other) && other.Queue.Count > 0 && other.Queue[0].Equals(head) && Admits(other, head)),
-                () => $"invariant 'grant until none is grantable' violated: {Show(head)} is first in line for all its keys and each admits it, yet it waits "
-                      + $"({string.Join("; ", head.Keys.Select(k => $"{k}: capacity {status[k].Capacity}, holders [{string.Join(", ", status[k].Holders.Select(Show))}]"))})");
+            var head = queue[0];
+            var grantable = true;
+            foreach (var k in head.Keys)
+            {
+                grantable &= status.TryGetValue(k, out var other) && other.Queue.Count > 0 && Same(other.Queue[0], head) && Admits(other, head);
+            }
+
+            if (grantable)
+            {
+                Fail($"invariant 'grant until none is grantable' violated: {Show(head)} is first in line for all its keys and each admits it, yet it waits "
+                     + $"({string.Join("; ", head.Keys.Select(k => $"{k}: capacity {status[k].Capacity}, holders [{string.Join(", ", status[k].Holders.Select(Show))}]"))})");
+            }
         }
     }
 
@@ -1266,7 +1374,10 @@ internal sealed class ModelRun
     {
         if (!condition)
         {
-            throw new InvalidOperationException($"step {_step} ({_op?.ToString() ?? "DropAll"}) at t={_now}: {failure()}");
+            Fail(failure());
         }
     }
+
+    private void Fail(string failure) =>
+        throw new InvalidOperationException($"step {_step} ({_op?.ToString() ?? "DropAll"}) at t={_now}: {failure}");
 }
