@@ -552,9 +552,10 @@ internal sealed class LockTable
 
     /// <summary>
     /// Grants keys that admit the request and that nobody of the same or a higher priority waits
-    /// for. Only holders are added and no queue changes, so nothing becomes grantable (there is
-    /// nothing to settle); the owner holds none of the keys, so none of its waits becomes a
-    /// self-deadlock.
+    /// for. Only holders are added and no queue changes, so nothing else becomes grantable. A
+    /// priority request may be granted past the owner's own lower-priority waits on these keys:
+    /// those can never be granted now and are refused as self-deadlocks (which may free a queue's
+    /// first place, hence the settle).
     /// </summary>
     private void GrantNow(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, in LockTerms terms)
     {
@@ -566,6 +567,11 @@ internal sealed class LockTable
         }
 
         _fx.Send(replyTo, new LockAcquired(grant));
+        if (party.WaitCount > 0)
+        {
+            RefuseSelfDeadlocks(party);
+            Settle();
+        }
     }
 
     /// <summary>True when a request with <paramref name="terms"/> would be first in line for <paramref name="entry"/> and the key admits it.</summary>

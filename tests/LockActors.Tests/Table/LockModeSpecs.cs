@@ -377,6 +377,36 @@ public sealed class LockModeSpecs
     }
 
     [Fact]
+    public void A_priority_request_granted_past_the_owners_own_wait_refuses_that_wait_as_a_self_deadlock()
+    {
+        Take(_a, "k1", Exclusive);
+        AwaitAll(_b, Exclusive, "k1", "k2");
+
+        Await(_b, "k2", Priority(1));
+
+        Assert.Equal("k2", Assert.Single(Fx.To<LockAcquired>(_b)).Grant.Key);
+        var refused = Assert.Single(Fx.To<LockRefused>(_b));
+        Assert.Equal(RefusalReason.SelfDeadlock, refused.Reason);
+        Assert.Equal("k2", refused.Key);
+        Assert.Empty(_t.WaitersOf("k1"));
+    }
+
+    [Fact]
+    public void A_priority_reader_granted_past_its_own_queued_read_leaves_no_wait_behind_to_be_granted_twice()
+    {
+        Take(_a, "doc", Shared);
+        Await(_b, "doc", Exclusive);
+        Await(_c, "doc", Priority(0, LockMode.Shared));
+        Await(_c, "doc", Priority(1, LockMode.Shared));
+        _t.Check(() => _t.Table.CancelAwait(_b, _b, null));
+
+        Assert.Single(Fx.To<LockAcquired>(_c));
+        Assert.Equal(RefusalReason.SelfDeadlock, Assert.Single(Fx.To<LockRefused>(_c)).Reason);
+        Assert.Equal(new IActorRef[] { _a, _c }, HoldersOf("doc"));
+        Assert.Empty(_t.WaitersOf("doc"));
+    }
+
+    [Fact]
     public void Negative_priorities_queue_behind_the_default()
     {
         Take(_a, "k", Exclusive);
