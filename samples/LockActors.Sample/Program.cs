@@ -1,39 +1,15 @@
 using Akka.Actor;
-using Akka.Hosting;
 using LockActors;
-using LockActors.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Serilog;
-using Serilog.Events;
+using LockActors.Samples;
 
 // A tour of LockActors: a lock manager embedded in an Akka.Hosting app, logging through Serilog.
 // Run it with: dotnet run --project samples/LockActors.Sample
 
-Log.Logger = new LoggerConfiguration()
-    .MinimumLevel.Information()
-    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-    // Chapter 3 kills an actor on purpose; Akka reports every Kill as an error with a stack trace.
-    .Filter.ByExcluding(e => e.Exception is ActorKilledException)
-    .WriteTo.Console(outputTemplate: "  [{Level:u3}] {Message:lj}{NewLine}{Exception}")
-    .CreateLogger();
-
-var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddSerilog();
-builder.Services.AddAkka("lock-actors-sample", akka => akka
-    .ConfigureLoggers(loggers =>
-    {
-        // Akka's log goes to Microsoft.Extensions.Logging, where Serilog picks it up.
-        loggers.ClearLoggers();
-        loggers.AddLoggerFactory();
-    })
-    .WithLockManager("locks", settings => settings.Metadata = "bank-db"));
-
-using var host = builder.Build();
-await host.StartAsync();
-
-var system = host.Services.GetRequiredService<ActorSystem>();
-var locks = await host.Services.GetRequiredService<IRequiredActor<LockManager>>().GetAsync();
+// Chapter 3 kills an actor on purpose; Akka reports every Kill as an error with a stack trace.
+await using var host = await SampleHost.StartAsync("lock-actors-sample", args,
+    settings => settings.Metadata = "bank-db",
+    hideLogEvent: e => e.Exception is ActorKilledException);
+var (system, locks) = (host.System, host.Locks);
 var client = new LockClient(locks);
 
 await Chapter1_TheRace(client);
@@ -42,8 +18,6 @@ await Chapter3_CrashRelease(system, locks, client);
 await Chapter4_GiveAwayWhereIsAndTokens(system, client);
 
 Say("The end: every lock was released, nothing leaked.");
-await host.StopAsync();
-await Log.CloseAndFlushAsync();
 return 0;
 
 static async Task Chapter1_TheRace(LockClient client)
