@@ -46,7 +46,6 @@ public sealed class LockClientOptions
 public sealed class LockClient
 {
     private readonly IActorRefProvider _provider;
-    private readonly IScheduler _scheduler;
     private readonly ConcurrentDictionary<LockHandle, byte> _handles = new();
 
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
@@ -75,7 +74,7 @@ public sealed class LockClient
         }
 
         _provider = provider;
-        _scheduler = provider.Settings.System.Scheduler;
+        Timeouts = new RequestTimeouts(timeout);
         Manager = locks;
         Owner = options.Owner;
         RequestTimeout = timeout;
@@ -90,6 +89,9 @@ public sealed class LockClient
     /// <summary>How long a request that does not wait for a lock may take.</summary>
     public TimeSpan RequestTimeout { get; }
 
+    /// <summary>The clock of this client's requests that do not wait for a lock.</summary>
+    internal RequestTimeouts Timeouts { get; }
+
     /// <summary>Takes <paramref name="key"/> if it is free right now (the Elixir <c>lock/2</c>).</summary>
     /// <param name="key">The key; any non-null value with value equality.</param>
     /// <param name="ct">Cancels the request; a grant that arrives afterwards is released.</param>
@@ -100,7 +102,7 @@ public sealed class LockClient
     public async Task<LockHandle?> TryLockAsync(object key, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, [key], isWait: false, ct).ConfigureAwait(false);
+        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, isWait: false, ct).ConfigureAwait(false);
         return reply switch
         {
             LockBusy => null,
@@ -118,7 +120,7 @@ public sealed class LockClient
     public async Task<LockHandle> LockAsync(object key, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, [key], isWait: false, ct).ConfigureAwait(false);
+        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, isWait: false, ct).ConfigureAwait(false);
         return reply switch
         {
             LockBusy busy => throw new LockBusyException(busy.Key, busy.Owner),
@@ -138,7 +140,7 @@ public sealed class LockClient
     public async Task<LockHandle> AwaitAsync(object key, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (reply, owner) = await RunAsync(new Await(key, timeout) { Owner = Owner }, [key], isWait: true, ct).ConfigureAwait(false);
+        var (reply, owner) = await RunAsync(new Await(key, timeout) { Owner = Owner }, isWait: true, ct).ConfigureAwait(false);
         return HandleFrom(reply, owner);
     }
 
@@ -157,7 +159,7 @@ public sealed class LockClient
     public async Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         var list = CheckedKeys(keys);
-        var (reply, owner) = await RunAsync(new AwaitAll(list, timeout) { Owner = Owner }, list, isWait: true, ct).ConfigureAwait(false);
+        var (reply, owner) = await RunAsync(new AwaitAll(list, timeout) { Owner = Owner }, isWait: true, ct).ConfigureAwait(false);
         return HandleFrom(reply, owner);
     }
 
@@ -295,11 +297,12 @@ public sealed class LockClient
 
     internal void Forget(LockHandle handle) => _handles.TryRemove(handle, out _);
 
-    private async Task<(object Reply, LockOwnerRef Owner)> RunAsync(IOwnedLockRequest request, IReadOnlyList<object> keys, bool isWait, CancellationToken ct)
+    private async Task<(object Reply, LockOwnerRef Owner)> RunAsync(IOwnedLockRequest request, bool isWait, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var owner = new LockOwnerRef(_provider, _scheduler, Manager, Owner);
-        var reply = await owner.RequestAsync(request, isWait ? null : RequestTimeout, ct, isWait ? keys : null).ConfigureAwait(false);
+        var owner = new LockOwnerRef(this, _provider);
+        // A wait is timed out by the manager itself; only requests that do not wait need our clock.
+        var reply = await owner.RequestAsync(request, timed: !isWait, ct).ConfigureAwait(false);
         if (reply is not LockAcquired)
         {
             owner.Stop();

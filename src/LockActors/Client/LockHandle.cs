@@ -46,7 +46,7 @@ public sealed class LockHandle : IAsyncDisposable
     public IActorRef Owner => Grant.Owner;
 
     /// <summary>Cancelled when the lock is lost without being released (see <see cref="LockLost"/>).</summary>
-    public CancellationToken HandleLostToken => _ref.Lost.Token;
+    public CancellationToken HandleLostToken => _ref.LostToken;
 
     /// <summary>True until the handle is released, given away or ended by a goodbye.</summary>
     public bool IsHeld => Volatile.Read(ref _state) == Held;
@@ -67,13 +67,13 @@ public sealed class LockHandle : IAsyncDisposable
 
         try
         {
-            var reply = await _ref.RequestAsync(new Release(Grant) { Owner = _client.Owner }, _client.RequestTimeout, CancellationToken.None, null).ConfigureAwait(false);
+            var reply = await _ref.RequestAsync(new Release(Grant) { Owner = _client.Owner }, timed: true, CancellationToken.None).ConfigureAwait(false);
             switch (reply)
             {
                 case LockActors.Released:
                     return;
                 case ReleaseFailed failed:
-                    _ = _ref.Lost.CancelAsync();
+                    _ref.MarkLost();
                     throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
                 case LockRefused refused:
                     throw LockClient.Refusal(refused);
@@ -118,7 +118,7 @@ public sealed class LockHandle : IAsyncDisposable
         var restore = true;
         try
         {
-            var reply = await _ref.RequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, _client.RequestTimeout, CancellationToken.None, null).ConfigureAwait(false);
+            var reply = await _ref.RequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, timed: true, CancellationToken.None).ConfigureAwait(false);
             switch (reply)
             {
                 case GaveAway:
@@ -127,7 +127,7 @@ public sealed class LockHandle : IAsyncDisposable
                     return;
                 case ReleaseFailed failed:
                     restore = false;
-                    _ = _ref.Lost.CancelAsync();
+                    _ref.MarkLost();
                     throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
                 case LockRefused refused:
                     throw LockClient.Refusal(refused);

@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using Akka.Actor;
 using Akka.Dispatch.SysMsg;
 
@@ -10,114 +11,163 @@ namespace LockActors.Client;
 /// <remarks>
 /// <para>It is not an actor: the manager's replies are handled on the sending thread and complete a
 /// task, as an <c>Ask</c> does, but one reference serves the whole life of a lock (acquire, then
-/// release or give-away) instead of one temporary actor per message. It supports DeathWatch, so
-/// the manager can watch it like any owner; <see cref="Stop"/> tells every watcher it terminated,
-/// which frees whatever it still holds.</para>
+/// release or give-away) instead of one temporary actor per message. Its requests are sequential,
+/// so one reusable completion source serves them all: a request allocates no task, no timer and no
+/// closure. The caller always resumes on the thread pool, never on the manager's thread.</para>
+/// <para>It supports DeathWatch, so the manager can watch it like any owner; <see cref="Stop"/>
+/// tells every watcher it terminated, which frees whatever it still holds.</para>
 /// <para>A cancellation or time-out can cross a grant in flight: once abandoned, the reference
 /// hands any grant that still arrives straight back to the manager, so nothing is leaked.</para>
 /// </remarks>
-internal sealed class LockOwnerRef : MinimalActorRef
+internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
 {
     private readonly object _gate = new();
-    private readonly IActorRef _manager;
-    private readonly IScheduler _scheduler;
+    private readonly LockClient _client;
     private readonly IActorRef? _namedOwner;
-    private List<IInternalActorRef>? _watchers;
-    private TaskCompletionSource<object>? _pending;
+    private ManualResetValueTaskSourceCore<object> _reply = new() { RunContinuationsAsynchronously = true };
+    private CancellationTokenRegistration _cancellation;
     private CancellationToken _pendingToken;
+    private object? _request;
+    private bool _inFlight;
     private bool _abandoned;
     private bool _stopped;
+    private bool _lost;
+    private CancellationTokenSource? _lostSource;
 
-    public LockOwnerRef(IActorRefProvider provider, IScheduler scheduler, IActorRef manager, IActorRef? namedOwner)
+    // Nearly always one watcher (the manager); a list only if others watch too.
+    private IInternalActorRef? _watcher;
+    private List<IInternalActorRef>? _moreWatchers;
+
+    public LockOwnerRef(LockClient client, IActorRefProvider provider)
     {
+        _client = client;
+        _namedOwner = client.Owner;
         Provider = provider;
         Path = provider.TempPath();
-        _scheduler = scheduler;
-        _manager = manager;
-        _namedOwner = namedOwner;
     }
 
     public override IActorRefProvider Provider { get; }
 
     public override ActorPath Path { get; }
 
-    /// <summary>Cancelled when the manager reports the lock lost (<see cref="LockLost"/>) or a release finds it gone.</summary>
-    public CancellationTokenSource Lost { get; } = new();
-
     /// <summary>The owner named in requests: the client's explicit owner, else this reference (requests then carry no owner and this is the sender).</summary>
     public IActorRef Owner => _namedOwner ?? this;
 
-    /// <summary>Sends <paramref name="request"/> with this reference as sender and returns the manager's reply.</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="timeout">How long to wait for the reply (a <see cref="TimeoutException"/> after it); null to wait as long as the manager takes.</param>
-    /// <param name="ct">Abandons the request: a wait is withdrawn with <see cref="CancelAwait"/> and any crossing grant released.</param>
-    /// <param name="cancelKeys">The keys to withdraw the wait for on cancellation; null when the request does not wait.</param>
-    public async Task<object> RequestAsync(object request, TimeSpan? timeout, CancellationToken ct, IReadOnlyList<object>? cancelKeys)
+    /// <summary>
+    /// Cancelled when the manager reports the lock lost (<see cref="LockLost"/>) or a release finds
+    /// it gone. The token source is only created if someone asks for the token before the loss.
+    /// </summary>
+    public CancellationToken LostToken
     {
-        var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        get
         {
-            _pending = reply;
-            _pendingToken = ct;
-            _abandoned = false;
-        }
+            lock (_gate)
+            {
+                if (_lostSource is null)
+                {
+                    if (_lost)
+                    {
+                        return new CancellationToken(canceled: true);
+                    }
 
-        _manager.Tell(request, this);
+                    _lostSource = new CancellationTokenSource();
+                }
 
-        // Akka's scheduler rather than a Task timer: it is what Ask uses, and far cheaper per request.
-        var timer = timeout is { } t
-            ? _scheduler.Advanced.ScheduleOnceCancelable(t, () => TimeOut(reply, request, t))
-            : null;
-        var registration = ct.CanBeCanceled
-            ? ct.Register(static s => ((State)s!).Ref.Abandon(((State)s).Keys), new State(this, cancelKeys))
-            : default;
-        try
-        {
-            return await reply.Task.ConfigureAwait(false);
-        }
-        finally
-        {
-            timer?.Cancel();
-            await registration.DisposeAsync().ConfigureAwait(false);
+                return _lostSource.Token;
+            }
         }
     }
 
-    private void TimeOut(TaskCompletionSource<object> reply, object request, TimeSpan timeout)
+    /// <summary>Links of the client's list of requests waiting for an answer, in deadline order (see <see cref="RequestTimeouts"/>).</summary>
+    internal LockOwnerRef? TimeoutPrev, TimeoutNext;
+
+    /// <summary>When the request in flight times out (<see cref="Environment.TickCount64"/>), if it is in the client's list.</summary>
+    internal long TimeoutDeadline;
+
+    /// <summary>True while linked into the client's list of requests waiting for an answer.</summary>
+    internal bool TimeoutLinked;
+
+    /// <summary>Sends <paramref name="request"/> with this reference as sender; completes with the manager's reply.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="timed">True to fail with a <see cref="TimeoutException"/> after the client's <see cref="LockClient.RequestTimeout"/>; false to wait as long as the manager takes (it times waits out itself).</param>
+    /// <param name="ct">Abandons the request: a wait is withdrawn with <see cref="CancelAwait"/> and any crossing grant released.</param>
+    /// <returns>The reply, to be awaited once, before the next request.</returns>
+    public ValueTask<object> RequestAsync(object request, bool timed, CancellationToken ct)
     {
+        short version;
         lock (_gate)
         {
-            if (!ReferenceEquals(_pending, reply) || reply.Task.IsCompleted)
+            _reply.Reset();
+            version = _reply.Version;
+            _request = request;
+            _pendingToken = ct;
+            _inFlight = true;
+            _abandoned = false;
+        }
+
+        if (timed)
+        {
+            _client.Timeouts.Add(this);
+        }
+
+        _client.Manager.Tell(request, this);
+
+        if (ct.CanBeCanceled)
+        {
+            // Disposed in GetResult, before the next request can start.
+            _cancellation = ct.UnsafeRegister(static s => ((LockOwnerRef)s!).Abandon(), this);
+        }
+
+        return new ValueTask<object>(this, version);
+    }
+
+    /// <summary>Called by the client's timeout list when the request in flight got no answer in time.</summary>
+    internal void TimeOut()
+    {
+        object request;
+        lock (_gate)
+        {
+            if (!_inFlight)
             {
                 return;
             }
 
+            // Also when already cancelled: a silent manager never sends the final answer.
             // The late answer is only cleaned up (a grant handed back).
             _abandoned = true;
+            _inFlight = false;
+            request = _request!;
+            _reply.SetException(new TimeoutException(
+                $"The lock manager {_client.Manager.Path} did not answer {request.GetType().Name} within {_client.RequestTimeout}."));
         }
-
-        reply.TrySetException(new TimeoutException(
-            $"The lock manager {_manager.Path} did not answer {request.GetType().Name} within {timeout}."));
     }
 
     /// <summary>
     /// The caller cancelled the current request. A wait is withdrawn; the task completes (cancelled)
     /// only once the manager's final answer is in, so a crossing grant is released first.
     /// </summary>
-    private void Abandon(IReadOnlyList<object>? waitKeys)
+    private void Abandon()
     {
+        IReadOnlyList<object>? waitKeys;
         lock (_gate)
         {
-            if (_pending is null || _pending.Task.IsCompleted)
+            if (!_inFlight || _abandoned)
             {
                 return;
             }
 
             _abandoned = true;
+            waitKeys = _request switch
+            {
+                Await w => [w.Key],
+                AwaitAll all => all.Keys,
+                _ => null,
+            };
         }
 
         if (waitKeys is not null)
         {
-            _manager.Tell(new CancelAwait(waitKeys) { Owner = _namedOwner }, this);
+            _client.Manager.Tell(new CancelAwait(waitKeys) { Owner = _namedOwner }, this);
         }
     }
 
@@ -126,14 +176,15 @@ internal sealed class LockOwnerRef : MinimalActorRef
         switch (message)
         {
             case LockLost:
-                _ = Lost.CancelAsync();
+                MarkLost();
                 return;
             case LockTransferred:
                 // A lock given to a client-made owner stays with it until the handle ends.
                 return;
         }
 
-        TaskCompletionSource<object>? finished = null;
+        // Before the caller can resume and send its next request, which may link this again.
+        _client.Timeouts.Remove(this);
         var stop = false;
         lock (_gate)
         {
@@ -142,28 +193,62 @@ internal sealed class LockOwnerRef : MinimalActorRef
                 if (message is LockAcquired acquired)
                 {
                     // Crossed the cancellation in flight: give it straight back.
-                    _manager.Tell(new Release(acquired.Grant) { Owner = _namedOwner }, this);
+                    _client.Manager.Tell(new Release(acquired.Grant) { Owner = _namedOwner }, this);
                     return;
                 }
 
                 _abandoned = false;
-                _pending?.TrySetCanceled(_pendingToken);
-                _pending = null;
                 stop = _namedOwner is null;
+                if (_inFlight)
+                {
+                    _inFlight = false;
+                    _reply.SetException(new OperationCanceledException(_pendingToken));
+                }
             }
-            else
+            else if (_inFlight)
             {
-                finished = _pending;
-                _pending = null;
+                _inFlight = false;
+                _reply.SetResult(message);
             }
         }
 
-        finished?.TrySetResult(message);
         if (stop)
         {
             Stop();
         }
     }
+
+    /// <summary>The lock is gone without a release: cancel <see cref="LostToken"/>.</summary>
+    public void MarkLost()
+    {
+        CancellationTokenSource? source;
+        lock (_gate)
+        {
+            if (_lost)
+            {
+                return;
+            }
+
+            _lost = true;
+            source = _lostSource;
+        }
+
+        // Asynchronously: the token's callbacks are user code and must not run on the manager's thread.
+        _ = source?.CancelAsync();
+    }
+
+    public object GetResult(short token)
+    {
+        // The request is over: a cancellation of its token must not touch the next request.
+        _cancellation.Dispose();
+        _cancellation = default;
+        return _reply.GetResult(token);
+    }
+
+    public ValueTaskSourceStatus GetStatus(short token) => _reply.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _reply.OnCompleted(continuation, state, token, flags);
 
     public override void SendSystemMessage(ISystemMessage message)
     {
@@ -174,7 +259,15 @@ internal sealed class LockOwnerRef : MinimalActorRef
                 {
                     if (!_stopped)
                     {
-                        (_watchers ??= []).Add(watch.Watcher);
+                        if (_watcher is null)
+                        {
+                            _watcher = watch.Watcher;
+                        }
+                        else
+                        {
+                            (_moreWatchers ??= []).Add(watch.Watcher);
+                        }
+
                         return;
                     }
                 }
@@ -184,7 +277,14 @@ internal sealed class LockOwnerRef : MinimalActorRef
             case Unwatch unwatch when Equals(unwatch.Watchee, this):
                 lock (_gate)
                 {
-                    _watchers?.Remove(unwatch.Watcher);
+                    if (Equals(_watcher, unwatch.Watcher))
+                    {
+                        _watcher = null;
+                    }
+                    else
+                    {
+                        _moreWatchers?.Remove(unwatch.Watcher);
+                    }
                 }
 
                 return;
@@ -194,7 +294,8 @@ internal sealed class LockOwnerRef : MinimalActorRef
     /// <summary>Ends this owner: every watcher learns it terminated, so the manager frees anything it still holds.</summary>
     public override void Stop()
     {
-        List<IInternalActorRef>? watchers;
+        IInternalActorRef? watcher;
+        List<IInternalActorRef>? more;
         lock (_gate)
         {
             if (_stopped)
@@ -203,20 +304,21 @@ internal sealed class LockOwnerRef : MinimalActorRef
             }
 
             _stopped = true;
-            watchers = _watchers;
-            _watchers = null;
+            watcher = _watcher;
+            more = _moreWatchers;
+            _watcher = null;
+            _moreWatchers = null;
         }
 
-        if (watchers is null)
+        watcher?.SendSystemMessage(new DeathWatchNotification(this, existenceConfirmed: true, addressTerminated: false));
+        if (more is null)
         {
             return;
         }
 
-        foreach (var watcher in watchers)
+        foreach (var w in more)
         {
-            watcher.SendSystemMessage(new DeathWatchNotification(this, existenceConfirmed: true, addressTerminated: false));
+            w.SendSystemMessage(new DeathWatchNotification(this, existenceConfirmed: true, addressTerminated: false));
         }
     }
-
-    private sealed record State(LockOwnerRef Ref, IReadOnlyList<object>? Keys);
 }
