@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using LockActors.Client;
 
@@ -46,7 +45,7 @@ public sealed class LockClientOptions
 public sealed class LockClient
 {
     private readonly IActorRefProvider _provider;
-    private readonly ConcurrentDictionary<LockHandle, byte> _handles = new();
+    private readonly LiveHandles _handles = new();
 
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
     /// <param name="locks">The manager (or a reference that forwards to it).</param>
@@ -102,12 +101,15 @@ public sealed class LockClient
     public async Task<LockHandle?> TryLockAsync(object key, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, isWait: false, ct).ConfigureAwait(false);
-        return reply switch
+        var owner = NewOwner(ct);
+        var reply = await owner.RequestAsync(new TryLock(key) { Owner = Owner }, timed: true, ct).ConfigureAwait(false);
+        if (reply is LockBusy)
         {
-            LockBusy => null,
-            _ => HandleFrom(reply, owner),
-        };
+            owner.Stop();
+            return null;
+        }
+
+        return HandleFrom(reply, owner);
     }
 
     /// <summary>Takes <paramref name="key"/> now or throws (the Elixir <c>lock!/2</c>).</summary>
@@ -120,12 +122,15 @@ public sealed class LockClient
     public async Task<LockHandle> LockAsync(object key, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, isWait: false, ct).ConfigureAwait(false);
-        return reply switch
+        var owner = NewOwner(ct);
+        var reply = await owner.RequestAsync(new TryLock(key) { Owner = Owner }, timed: true, ct).ConfigureAwait(false);
+        if (reply is LockBusy busy)
         {
-            LockBusy busy => throw new LockBusyException(busy.Key, busy.Owner),
-            _ => HandleFrom(reply, owner),
-        };
+            owner.Stop();
+            throw new LockBusyException(busy.Key, busy.Owner);
+        }
+
+        return HandleFrom(reply, owner);
     }
 
     /// <summary>Waits in line for <paramref name="key"/> (the Elixir <c>await/3</c>).</summary>
@@ -140,7 +145,9 @@ public sealed class LockClient
     public async Task<LockHandle> AwaitAsync(object key, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (reply, owner) = await RunAsync(new Await(key, timeout) { Owner = Owner }, isWait: true, ct).ConfigureAwait(false);
+        var owner = NewOwner(ct);
+        // A wait is timed out by the manager itself: no clock of ours.
+        var reply = await owner.RequestAsync(new Await(key, timeout) { Owner = Owner }, timed: false, ct).ConfigureAwait(false);
         return HandleFrom(reply, owner);
     }
 
@@ -159,7 +166,8 @@ public sealed class LockClient
     public async Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         var list = CheckedKeys(keys);
-        var (reply, owner) = await RunAsync(new AwaitAll(list, timeout) { Owner = Owner }, isWait: true, ct).ConfigureAwait(false);
+        var owner = NewOwner(ct);
+        var reply = await owner.RequestAsync(new AwaitAll(list, timeout) { Owner = Owner }, timed: false, ct).ConfigureAwait(false);
         return HandleFrom(reply, owner);
     }
 
@@ -229,7 +237,7 @@ public sealed class LockClient
         if (Owner is not null)
         {
             var done = Expect<GoodbyeDone>(await AskAsync(new Goodbye { Owner = Owner }).ConfigureAwait(false));
-            foreach (var handle in _handles.Keys)
+            foreach (var handle in _handles.Snapshot())
             {
                 handle.MarkReleasedByGoodbye();
             }
@@ -238,7 +246,7 @@ public sealed class LockClient
         }
 
         var released = new List<object>();
-        foreach (var handle in _handles.Keys)
+        foreach (var handle in _handles.Snapshot())
         {
             try
             {
@@ -295,29 +303,28 @@ public sealed class LockClient
         }
     }
 
-    internal void Forget(LockHandle handle) => _handles.TryRemove(handle, out _);
+    internal void Forget(LockHandle handle) => _handles.Remove(handle);
 
-    private async Task<(object Reply, LockOwnerRef Owner)> RunAsync(IOwnedLockRequest request, bool isWait, CancellationToken ct)
+    /// <summary>The reference that receives the replies of one lock (and owns it unless the client has an owner).</summary>
+    private LockOwnerRef NewOwner(CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var owner = new LockOwnerRef(this, _provider);
-        // A wait is timed out by the manager itself; only requests that do not wait need our clock.
-        var reply = await owner.RequestAsync(request, timed: !isWait, ct).ConfigureAwait(false);
+        return new LockOwnerRef(this, _provider);
+    }
+
+    /// <summary>The handle of a grant; for any other reply, ends the owner and throws what the reply means.</summary>
+    private LockHandle HandleFrom(object reply, LockOwnerRef owner)
+    {
         if (reply is not LockAcquired)
         {
             owner.Stop();
         }
 
-        return (reply, owner);
-    }
-
-    private LockHandle HandleFrom(object reply, LockOwnerRef owner)
-    {
         switch (reply)
         {
             case LockAcquired acquired:
                 var handle = new LockHandle(this, acquired.Grant, owner);
-                _handles.TryAdd(handle, 0);
+                _handles.Add(handle);
                 return handle;
             case LockTimedOut timedOut:
                 throw new LockTimeoutException(timedOut.Keys);

@@ -21,6 +21,12 @@ public sealed class LockHandle : IAsyncDisposable
     private int _state;
     private IActorRef? _heir;
 
+    /// <summary>Links of the client's list of held handles (see <see cref="LiveHandles"/>); guarded by that list.</summary>
+    internal LockHandle? LivePrev, LiveNext;
+
+    /// <summary>True while in the client's list of held handles.</summary>
+    internal bool IsLive;
+
     internal LockHandle(LockClient client, LockGrant grant, LockOwnerRef ownerRef)
     {
         _client = client;
