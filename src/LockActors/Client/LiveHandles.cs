@@ -7,7 +7,7 @@ namespace LockActors.Client;
 /// </summary>
 internal sealed class LiveHandles
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private LockHandle? _head;
 
     public void Add(LockHandle handle)

@@ -18,25 +18,39 @@ namespace LockActors.Client;
 /// tells every watcher it terminated, which frees whatever it still holds.</para>
 /// <para>A cancellation or time-out can cross a grant in flight: once abandoned, the reference
 /// hands any grant that still arrives straight back to the manager, so nothing is leaked.</para>
+/// <para>Every state change is one atomic exchange, no <c>lock</c>: on .NET 10 the first monitor
+/// taken on a fresh object goes through the runtime's slow path and leaves a sync block for the
+/// finalizer thread, and there is one of these references per handle.</para>
 /// </remarks>
 internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
 {
-    private readonly object _gate = new();
+    // The request's phase, in the low bits of _state: a completion moves it out of InFlight or
+    // Cancelling exactly once. The bits above count requests, so a time-out aimed at one request
+    // can never complete the next.
+    private const int Idle = 0;       // no request, or its answer is in
+    private const int InFlight = 1;   // sent, the caller waits for the answer
+    private const int Cancelling = 2; // the caller cancelled; waiting for the final answer, which completes the task
+    private const int Orphaned = 3;   // timed out (task completed); the late answer is only cleaned up
+    private const int PhaseMask = 3;
+    private const int OneRequest = 4;
+
+    // Stands in the watcher slot once stopped.
+    private static readonly IInternalActorRef StoppedMark = Nobody.Instance;
+
     private readonly LockClient _client;
     private readonly IActorRef? _namedOwner;
     private ManualResetValueTaskSourceCore<object> _reply = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _cancellation;
     private CancellationToken _pendingToken;
     private object? _request;
-    private bool _inFlight;
-    private bool _abandoned;
-    private bool _stopped;
-    private bool _lost;
+    private int _state;
+    private int _lost;
     private CancellationTokenSource? _lostSource;
 
-    // Nearly always one watcher (the manager); a list only if others watch too.
+    // Nearly always one watcher (the manager), in one field; a list (locked) only if others watch too.
     private IInternalActorRef? _watcher;
     private List<IInternalActorRef>? _moreWatchers;
+    private int _stopped;
 
     public LockOwnerRef(LockClient client, IActorRefProvider provider)
     {
@@ -61,22 +75,35 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
     {
         get
         {
-            lock (_gate)
+            if (Volatile.Read(ref _lostSource) is { } existing)
             {
-                if (_lostSource is null)
-                {
-                    if (_lost)
-                    {
-                        return new CancellationToken(canceled: true);
-                    }
-
-                    _lostSource = new CancellationTokenSource();
-                }
-
-                return _lostSource.Token;
+                return existing.Token;
             }
+
+            if (IsLost)
+            {
+                return new CancellationToken(canceled: true);
+            }
+
+            var created = new CancellationTokenSource();
+            var source = Interlocked.CompareExchange(ref _lostSource, created, null) ?? created;
+            if (!ReferenceEquals(source, created))
+            {
+                created.Dispose();
+            }
+
+            // A loss between the check above and publishing the source may not have seen it.
+            if (IsLost)
+            {
+                _ = source.CancelAsync();
+            }
+
+            return source.Token;
         }
     }
+
+    /// <summary>True once the lock is known to be lost (see <see cref="MarkLost"/>).</summary>
+    public bool IsLost => Volatile.Read(ref _lost) != 0;
 
     /// <summary>Links of the client's list of requests waiting for an answer, in deadline order (see <see cref="RequestTimeouts"/>).</summary>
     internal LockOwnerRef? TimeoutPrev, TimeoutNext;
@@ -87,6 +114,9 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
     /// <summary>True while linked into the client's list of requests waiting for an answer.</summary>
     internal bool TimeoutLinked;
 
+    /// <summary>The number of the request the client's list times (see <see cref="TimeOut"/>).</summary>
+    internal int TimeoutRequest;
+
     /// <summary>Sends <paramref name="request"/> with this reference as sender; completes with the manager's reply.</summary>
     /// <param name="request">The request.</param>
     /// <param name="timed">True to fail with a <see cref="TimeoutException"/> after the client's <see cref="LockClient.RequestTimeout"/>; false to wait as long as the manager takes (it times waits out itself).</param>
@@ -94,20 +124,17 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
     /// <returns>The reply, to be awaited once, before the next request.</returns>
     public ValueTask<object> RequestAsync(object request, bool timed, CancellationToken ct)
     {
-        short version;
-        lock (_gate)
-        {
-            _reply.Reset();
-            version = _reply.Version;
-            _request = request;
-            _pendingToken = ct;
-            _inFlight = true;
-            _abandoned = false;
-        }
+        // Requests are sequential: the previous one is over (Idle) or timed out (Orphaned).
+        _reply.Reset();
+        var version = _reply.Version;
+        _request = request;
+        _pendingToken = ct;
+        var number = (Volatile.Read(ref _state) & ~PhaseMask) + OneRequest;
+        Interlocked.Exchange(ref _state, number | InFlight);
 
         if (timed)
         {
-            _client.Timeouts.Add(this);
+            _client.Timeouts.Add(this, number);
         }
 
         _client.Manager.Tell(request, this);
@@ -121,25 +148,26 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
         return new ValueTask<object>(this, version);
     }
 
-    /// <summary>Called by the client's timeout list when the request in flight got no answer in time.</summary>
-    internal void TimeOut()
+    /// <summary>Called by the client's timeout list when request <paramref name="number"/> got no answer in time.</summary>
+    internal void TimeOut(int number)
     {
-        object request;
-        lock (_gate)
+        while (true)
         {
-            if (!_inFlight)
+            var state = Volatile.Read(ref _state);
+            // Also when cancelling: a silent manager never sends the final answer a cancellation waits for.
+            if ((state & ~PhaseMask) != number || (state & PhaseMask) is not (InFlight or Cancelling))
             {
                 return;
             }
 
-            // Also when already cancelled: a silent manager never sends the final answer.
-            // The late answer is only cleaned up (a grant handed back).
-            _abandoned = true;
-            _inFlight = false;
-            request = _request!;
-            _reply.SetException(new TimeoutException(
-                $"The lock manager {_client.Manager.Path} did not answer {request.GetType().Name} within {_client.RequestTimeout}."));
+            if (Interlocked.CompareExchange(ref _state, number | Orphaned, state) == state)
+            {
+                break;
+            }
         }
+
+        _reply.SetException(new TimeoutException(
+            $"The lock manager {_client.Manager.Path} did not answer {_request!.GetType().Name} within {_client.RequestTimeout}."));
     }
 
     /// <summary>
@@ -148,23 +176,18 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
     /// </summary>
     private void Abandon()
     {
-        IReadOnlyList<object>? waitKeys;
-        lock (_gate)
+        var state = Volatile.Read(ref _state);
+        if ((state & PhaseMask) != InFlight || Interlocked.CompareExchange(ref _state, (state & ~PhaseMask) | Cancelling, state) != state)
         {
-            if (!_inFlight || _abandoned)
-            {
-                return;
-            }
-
-            _abandoned = true;
-            waitKeys = _request switch
-            {
-                Await w => [w.Key],
-                AwaitAll all => all.Keys,
-                _ => null,
-            };
+            return;
         }
 
+        IReadOnlyList<object>? waitKeys = _request switch
+        {
+            Await w => [w.Key],
+            AwaitAll all => all.Keys,
+            _ => null,
+        };
         if (waitKeys is not null)
         {
             _client.Manager.Tell(new CancelAwait(waitKeys) { Owner = _namedOwner }, this);
@@ -183,58 +206,63 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
                 return;
         }
 
-        // Before the caller can resume and send its next request, which may link this again.
-        _client.Timeouts.Remove(this);
-        var stop = false;
-        lock (_gate)
+        while (true)
         {
-            if (_abandoned)
+            var state = Volatile.Read(ref _state);
+            var phase = state & PhaseMask;
+            var idle = (state & ~PhaseMask) | Idle;
+            switch (phase)
             {
-                if (message is LockAcquired acquired)
-                {
-                    // Crossed the cancellation in flight: give it straight back.
+                case InFlight:
+                    if (Interlocked.CompareExchange(ref _state, idle, state) != state)
+                    {
+                        continue;
+                    }
+
+                    // Before the caller can resume and send its next request, which may link this again.
+                    _client.Timeouts.Remove(this);
+                    _reply.SetResult(message);
+                    return;
+                case Cancelling or Orphaned when message is LockAcquired acquired:
+                    // Crossed the cancellation or time-out in flight: give it straight back.
                     _client.Manager.Tell(new Release(acquired.Grant) { Owner = _namedOwner }, this);
                     return;
-                }
+                case Cancelling or Orphaned:
+                    // The final answer of an abandoned request.
+                    if (Interlocked.CompareExchange(ref _state, idle, state) != state)
+                    {
+                        continue;
+                    }
 
-                _abandoned = false;
-                stop = _namedOwner is null;
-                if (_inFlight)
-                {
-                    _inFlight = false;
-                    _reply.SetException(new OperationCanceledException(_pendingToken));
-                }
-            }
-            else if (_inFlight)
-            {
-                _inFlight = false;
-                _reply.SetResult(message);
-            }
-        }
+                    _client.Timeouts.Remove(this);
+                    if (phase == Cancelling)
+                    {
+                        _reply.SetException(new OperationCanceledException(_pendingToken));
+                    }
 
-        if (stop)
-        {
-            Stop();
+                    if (_namedOwner is null)
+                    {
+                        Stop();
+                    }
+
+                    return;
+                default:
+                    // No request in flight: nothing waits for this.
+                    return;
+            }
         }
     }
 
     /// <summary>The lock is gone without a release: cancel <see cref="LostToken"/>.</summary>
     public void MarkLost()
     {
-        CancellationTokenSource? source;
-        lock (_gate)
+        if (Interlocked.Exchange(ref _lost, 1) != 0)
         {
-            if (_lost)
-            {
-                return;
-            }
-
-            _lost = true;
-            source = _lostSource;
+            return;
         }
 
         // Asynchronously: the token's callbacks are user code and must not run on the manager's thread.
-        _ = source?.CancelAsync();
+        _ = Volatile.Read(ref _lostSource)?.CancelAsync();
     }
 
     public object GetResult(short token)
@@ -255,70 +283,97 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
         switch (message)
         {
             case Watch watch when Equals(watch.Watchee, this):
-                lock (_gate)
-                {
-                    if (!_stopped)
-                    {
-                        if (_watcher is null)
-                        {
-                            _watcher = watch.Watcher;
-                        }
-                        else
-                        {
-                            (_moreWatchers ??= []).Add(watch.Watcher);
-                        }
-
-                        return;
-                    }
-                }
-
-                watch.Watcher.SendSystemMessage(new DeathWatchNotification(this, existenceConfirmed: true, addressTerminated: false));
+                AddWatcher(watch.Watcher);
                 return;
             case Unwatch unwatch when Equals(unwatch.Watchee, this):
-                lock (_gate)
-                {
-                    if (Equals(_watcher, unwatch.Watcher))
-                    {
-                        _watcher = null;
-                    }
-                    else
-                    {
-                        _moreWatchers?.Remove(unwatch.Watcher);
-                    }
-                }
-
+                RemoveWatcher(unwatch.Watcher);
                 return;
         }
     }
 
-    /// <summary>Ends this owner: every watcher learns it terminated, so the manager frees anything it still holds.</summary>
-    public override void Stop()
+    private void AddWatcher(IInternalActorRef watcher)
     {
-        IInternalActorRef? watcher;
-        List<IInternalActorRef>? more;
-        lock (_gate)
+        var previous = Interlocked.CompareExchange(ref _watcher, watcher, null);
+        if (previous is null)
         {
-            if (_stopped)
-            {
-                return;
-            }
-
-            _stopped = true;
-            watcher = _watcher;
-            more = _moreWatchers;
-            _watcher = null;
-            _moreWatchers = null;
+            return; // Stop swaps the slot, so it will tell this watcher.
         }
 
-        watcher?.SendSystemMessage(new DeathWatchNotification(this, existenceConfirmed: true, addressTerminated: false));
-        if (more is null)
+        if (ReferenceEquals(previous, StoppedMark))
+        {
+            Notify(watcher);
+            return;
+        }
+
+        var more = MoreWatchers();
+        lock (more)
+        {
+            if (Volatile.Read(ref _stopped) == 0)
+            {
+                more.Add(watcher);
+                return;
+            }
+        }
+
+        Notify(watcher);
+    }
+
+    private void RemoveWatcher(IInternalActorRef watcher)
+    {
+        var current = Volatile.Read(ref _watcher);
+        if (current is not null && !ReferenceEquals(current, StoppedMark) && current.Equals(watcher) &&
+            ReferenceEquals(Interlocked.CompareExchange(ref _watcher, null, current), current))
         {
             return;
         }
 
-        foreach (var w in more)
+        if (Volatile.Read(ref _moreWatchers) is { } more)
         {
-            w.SendSystemMessage(new DeathWatchNotification(this, existenceConfirmed: true, addressTerminated: false));
+            lock (more)
+            {
+                more.Remove(watcher);
+            }
+        }
+    }
+
+    private List<IInternalActorRef> MoreWatchers()
+    {
+        var created = new List<IInternalActorRef>();
+        return Interlocked.CompareExchange(ref _moreWatchers, created, null) ?? created;
+    }
+
+    private void Notify(IInternalActorRef watcher) =>
+        watcher.SendSystemMessage(new DeathWatchNotification(this, existenceConfirmed: true, addressTerminated: false));
+
+    /// <summary>Ends this owner: every watcher learns it terminated, so the manager frees anything it still holds.</summary>
+    public override void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        var watcher = Interlocked.Exchange(ref _watcher, StoppedMark);
+        if (watcher is not null)
+        {
+            Notify(watcher);
+        }
+
+        if (Volatile.Read(ref _moreWatchers) is not { } more)
+        {
+            return;
+        }
+
+        IInternalActorRef[] others;
+        lock (more)
+        {
+            others = [.. more];
+            more.Clear();
+        }
+
+        foreach (var other in others)
+        {
+            Notify(other);
         }
     }
 }

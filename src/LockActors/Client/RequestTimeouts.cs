@@ -13,14 +13,14 @@ namespace LockActors.Client;
 /// </remarks>
 internal sealed class RequestTimeouts(TimeSpan timeout)
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly long _timeoutMs = (long)Math.Ceiling(timeout.TotalMilliseconds);
     private LockOwnerRef? _head, _tail;
     private Timer? _timer;
     private bool _armed;
 
-    /// <summary>Starts the clock for the request <paramref name="owner"/> is about to send.</summary>
-    public void Add(LockOwnerRef owner)
+    /// <summary>Starts the clock for request <paramref name="number"/>, which <paramref name="owner"/> is about to send.</summary>
+    public void Add(LockOwnerRef owner, int number)
     {
         lock (_gate)
         {
@@ -32,6 +32,7 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
             // Read under the lock, so deadlines grow along the list.
             owner.TimeoutDeadline = Environment.TickCount64 + _timeoutMs;
             owner.TimeoutLinked = true;
+            owner.TimeoutRequest = number;
             owner.TimeoutPrev = _tail;
             owner.TimeoutNext = null;
             if (_tail is null)
@@ -108,7 +109,7 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
 
     private void Fire()
     {
-        List<LockOwnerRef>? expired = null;
+        List<(LockOwnerRef Owner, int Request)>? expired = null;
         lock (_gate)
         {
             _armed = false;
@@ -116,7 +117,7 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
             while (_head is { } head && head.TimeoutDeadline <= now)
             {
                 Unlink(head);
-                (expired ??= []).Add(head);
+                (expired ??= []).Add((head, head.TimeoutRequest));
             }
 
             if (_head is { } next)
@@ -130,9 +131,9 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
             return;
         }
 
-        foreach (var owner in expired)
+        foreach (var (owner, request) in expired)
         {
-            owner.TimeOut();
+            owner.TimeOut(request);
         }
     }
 }
