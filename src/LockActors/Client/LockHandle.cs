@@ -172,6 +172,18 @@ public sealed class LockHandle : IAsyncDisposable
             return;
         }
 
+        if (_ref.IsLost && OwnsItself)
+        {
+            // The manager told this owner the lock is gone (it restarted or stopped): there is
+            // nothing to release, and a stopped manager would only let the request time out.
+            if (Interlocked.CompareExchange(ref _state, Released, Held) == Held)
+            {
+                End();
+            }
+
+            return;
+        }
+
         try
         {
             await ReleaseAsync().ConfigureAwait(false);
