@@ -39,6 +39,7 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
 
     private readonly LockClient _client;
     private readonly IActorRef? _namedOwner;
+    private readonly int _hashCode;
     private ManualResetValueTaskSourceCore<object> _reply = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _cancellation;
     private CancellationToken _pendingToken;
@@ -58,11 +59,20 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
         _namedOwner = client.Owner;
         Provider = provider;
         Path = provider.TempPath();
+        _hashCode = base.GetHashCode();
     }
 
     public override IActorRefProvider Provider { get; }
 
     public override ActorPath Path { get; }
+
+    /// <summary>
+    /// The hash Akka gives any reference (from the path and uid), computed once: the manager and
+    /// its DeathWatch look this owner up several times per lock, and the base hashes the whole
+    /// path (address and element strings) every time.
+    /// </summary>
+    /// <returns>The same value as <see cref="ActorRefBase.GetHashCode"/>, so equal references still hash alike.</returns>
+    public override int GetHashCode() => _hashCode;
 
     /// <summary>The owner named in requests: the client's explicit owner, else this reference (requests then carry no owner and this is the sender).</summary>
     public IActorRef Owner => _namedOwner ?? this;
