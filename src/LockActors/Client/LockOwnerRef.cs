@@ -34,11 +34,6 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
     private const int PhaseMask = 3;
     private const int OneRequest = 4;
 
-    // Every owner reference is /temp/lock-owner, told apart by its uid (as restarted actors are):
-    // no name to build per lock, and the uid makes equality and hashing exact.
-    private const string PathName = "lock-owner";
-    private static long s_lastUid;
-
     // Stands in the watcher slot once stopped.
     private static readonly IInternalActorRef StoppedMark = Nobody.Instance;
 
@@ -63,7 +58,7 @@ internal sealed class LockOwnerRef : MinimalActorRef, IValueTaskSource<object>
         _client = client;
         _namedOwner = client.Owner;
         Provider = provider;
-        Path = new ChildActorPath(provider.TempContainer.Path, PathName, Interlocked.Increment(ref s_lastUid));
+        Path = provider.TempPath();
         _hashCode = base.GetHashCode();
     }
 
