@@ -98,19 +98,10 @@ public sealed class LockClient
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="TimeoutException">The manager did not answer within <see cref="RequestTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public async Task<LockHandle?> TryLockAsync(object key, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var owner = NewOwner(ct);
-        var reply = await owner.RequestAsync(new TryLock(key) { Owner = Owner }, timed: true, ct).ConfigureAwait(false);
-        if (reply is LockBusy)
-        {
-            owner.Stop();
-            return null;
-        }
-
-        return HandleFrom(reply, owner);
-    }
+    public Task<LockHandle?> TryLockAsync(object key, CancellationToken ct = default) =>
+        key is null ? Task.FromException<LockHandle?>(new ArgumentNullException(nameof(key)))
+        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle?>(ct)
+        : NewOwner().AcquireAsync(new TryLock(key) { Owner = Owner }, RequestKind.TryLock, ct);
 
     /// <summary>Takes <paramref name="key"/> now or throws (the Elixir <c>lock!/2</c>).</summary>
     /// <param name="key">The key.</param>
@@ -119,19 +110,10 @@ public sealed class LockClient
     /// <exception cref="LockBusyException">The key is held (the exception names the owner) or promised to a waiter.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="TimeoutException">The manager did not answer within <see cref="RequestTimeout"/>.</exception>
-    public async Task<LockHandle> LockAsync(object key, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var owner = NewOwner(ct);
-        var reply = await owner.RequestAsync(new TryLock(key) { Owner = Owner }, timed: true, ct).ConfigureAwait(false);
-        if (reply is LockBusy busy)
-        {
-            owner.Stop();
-            throw new LockBusyException(busy.Key, busy.Owner);
-        }
-
-        return HandleFrom(reply, owner);
-    }
+    public Task<LockHandle> LockAsync(object key, CancellationToken ct = default) =>
+        key is null ? Task.FromException<LockHandle>(new ArgumentNullException(nameof(key)))
+        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle>(ct)
+        : NewOwner().AcquireAsync(new TryLock(key) { Owner = Owner }, RequestKind.Lock, ct)!; // never null: busy throws
 
     /// <summary>Waits in line for <paramref name="key"/> (the Elixir <c>await/3</c>).</summary>
     /// <param name="key">The key.</param>
@@ -142,14 +124,10 @@ public sealed class LockClient
     /// <exception cref="LockRefusedException">The owner already holds the key (<see cref="RefusalReason.SelfDeadlock"/>), or the manager restarted.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled, or the wait was withdrawn by someone else.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
-    public async Task<LockHandle> AwaitAsync(object key, TimeSpan? timeout = null, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var owner = NewOwner(ct);
-        // A wait is timed out by the manager itself: no clock of ours.
-        var reply = await owner.RequestAsync(new Await(key, timeout) { Owner = Owner }, timed: false, ct).ConfigureAwait(false);
-        return HandleFrom(reply, owner);
-    }
+    public Task<LockHandle> AwaitAsync(object key, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        key is null ? Task.FromException<LockHandle>(new ArgumentNullException(nameof(key)))
+        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle>(ct)
+        : NewOwner().AcquireAsync(new Await(key, timeout) { Owner = Owner }, RequestKind.Await, ct)!; // never null
 
     /// <summary>
     /// Waits for every key at once (the Elixir <c>await_all/2</c>): nothing is held until all are
@@ -163,12 +141,21 @@ public sealed class LockClient
     /// <exception cref="LockTimeoutException">The keys were not granted in time.</exception>
     /// <exception cref="LockRefusedException">The owner already holds one of the keys, or the manager restarted.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public async Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, TimeSpan? timeout = null, CancellationToken ct = default)
+    public Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, TimeSpan? timeout = null, CancellationToken ct = default)
     {
-        var list = CheckedKeys(keys);
-        var owner = NewOwner(ct);
-        var reply = await owner.RequestAsync(new AwaitAll(list, timeout) { Owner = Owner }, timed: false, ct).ConfigureAwait(false);
-        return HandleFrom(reply, owner);
+        object[] list;
+        try
+        {
+            list = CheckedKeys(keys);
+        }
+        catch (ArgumentException e)
+        {
+            return Task.FromException<LockHandle>(e);
+        }
+
+        return ct.IsCancellationRequested
+            ? Task.FromCanceled<LockHandle>(ct)
+            : NewOwner().AcquireAsync(new AwaitAll(list, timeout) { Owner = Owner }, RequestKind.Await, ct)!; // never null
     }
 
     /// <summary>Runs <paramref name="body"/> while holding <paramref name="key"/> (the Elixir <c>with_lock/4</c>).</summary>
@@ -305,37 +292,20 @@ public sealed class LockClient
 
     internal void Forget(LockHandle handle) => _handles.Remove(handle);
 
+    /// <summary>The held handles of this client.</summary>
+    internal LiveHandles Handles => _handles;
+
     /// <summary>The reference that receives the replies of one lock (and owns it unless the client has an owner).</summary>
-    private LockOwnerRef NewOwner(CancellationToken ct)
-    {
-        ct.ThrowIfCancellationRequested();
-        return new LockOwnerRef(this, _provider);
-    }
+    private LockOwnerRef NewOwner() => new(this, _provider);
 
-    /// <summary>The handle of a grant; for any other reply, ends the owner and throws what the reply means.</summary>
-    private LockHandle HandleFrom(object reply, LockOwnerRef owner)
+    /// <summary>What a reply other than a grant or busy means to the caller of an acquire.</summary>
+    internal Exception Failure(object reply) => reply switch
     {
-        if (reply is not LockAcquired)
-        {
-            owner.Stop();
-        }
-
-        switch (reply)
-        {
-            case LockAcquired acquired:
-                var handle = new LockHandle(this, acquired.Grant, owner);
-                _handles.Add(handle);
-                return handle;
-            case LockTimedOut timedOut:
-                throw new LockTimeoutException(timedOut.Keys);
-            case AwaitCancelled cancelled:
-                throw new OperationCanceledException($"The wait for {KeyText.OfAll(cancelled.Keys)} was withdrawn.");
-            case LockRefused refused:
-                throw Refusal(refused);
-            default:
-                throw new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {reply}.");
-        }
-    }
+        LockTimedOut timedOut => new LockTimeoutException(timedOut.Keys),
+        AwaitCancelled cancelled => new OperationCanceledException($"The wait for {KeyText.OfAll(cancelled.Keys)} was withdrawn."),
+        LockRefused refused => Refusal(refused),
+        _ => new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {reply}."),
+    };
 
     internal static Exception Refusal(LockRefused refused) => refused.Reason switch
     {

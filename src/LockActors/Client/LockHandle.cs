@@ -64,43 +64,10 @@ public sealed class LockHandle : IAsyncDisposable
     /// the keys under this grant (the lock was lost; <see cref="HandleLostToken"/> is then cancelled).
     /// </exception>
     /// <exception cref="TimeoutException">The manager did not answer in time.</exception>
-    public async Task ReleaseAsync()
-    {
-        if (Interlocked.CompareExchange(ref _state, Released, Held) != Held)
-        {
-            throw Ended();
-        }
-
-        try
-        {
-            var reply = await _ref.RequestAsync(new Release(Grant) { Owner = _client.Owner }, timed: true, CancellationToken.None).ConfigureAwait(false);
-            switch (reply)
-            {
-                case LockActors.Released:
-                    return;
-                case ReleaseFailed failed:
-                    _ref.MarkLost();
-                    throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
-                case LockRefused refused:
-                    throw LockClient.Refusal(refused);
-                default:
-                    throw new InvalidOperationException($"The lock manager answered Release with an unexpected {reply.GetType().Name}.");
-            }
-        }
-        catch (TimeoutException) when (!OwnsItself)
-        {
-            // With an explicit owner nothing else will release the keys: let the caller retry.
-            Volatile.Write(ref _state, Held);
-            throw;
-        }
-        finally
-        {
-            if (!IsHeld)
-            {
-                End();
-            }
-        }
-    }
+    public Task ReleaseAsync() =>
+        Interlocked.CompareExchange(ref _state, Released, Held) != Held
+            ? Task.FromException(Ended())
+            : _ref.HandleRequestAsync(new Release(Grant) { Owner = _client.Owner }, RequestKind.Release);
 
     /// <summary>
     /// Hands the lock to <paramref name="heir"/> (the Elixir <c>give_away/4</c>): the heir receives
@@ -113,51 +80,16 @@ public sealed class LockHandle : IAsyncDisposable
     /// <exception cref="LockRefusedException">The heir is the current owner (<see cref="RefusalReason.AlreadyOwner"/>); the handle stays held.</exception>
     /// <exception cref="ReleaseException">The handle was already released or given away, or the lock was lost.</exception>
     /// <exception cref="TimeoutException">The manager did not answer in time.</exception>
-    public async Task GiveAwayAsync(IActorRef heir, object? giftData = null)
+    public Task GiveAwayAsync(IActorRef heir, object? giftData = null)
     {
-        ArgumentNullException.ThrowIfNull(heir);
-        if (Interlocked.CompareExchange(ref _state, GivenAway, Held) != Held)
+        if (heir is null)
         {
-            throw Ended();
+            return Task.FromException(new ArgumentNullException(nameof(heir)));
         }
 
-        var restore = true;
-        try
-        {
-            var reply = await _ref.RequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, timed: true, CancellationToken.None).ConfigureAwait(false);
-            switch (reply)
-            {
-                case GaveAway:
-                    _heir = heir;
-                    restore = false;
-                    return;
-                case ReleaseFailed failed:
-                    restore = false;
-                    _ref.MarkLost();
-                    throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
-                case LockRefused refused:
-                    throw LockClient.Refusal(refused);
-                default:
-                    throw new InvalidOperationException($"The lock manager answered GiveAway with an unexpected {reply.GetType().Name}.");
-            }
-        }
-        catch (TimeoutException) when (OwnsItself)
-        {
-            // The owner is stopped below, which frees the keys whatever happened.
-            restore = false;
-            throw;
-        }
-        finally
-        {
-            if (restore)
-            {
-                Volatile.Write(ref _state, Held);
-            }
-            else
-            {
-                End();
-            }
-        }
+        return Interlocked.CompareExchange(ref _state, GivenAway, Held) != Held
+            ? Task.FromException(Ended())
+            : _ref.HandleRequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, RequestKind.GiveAway);
     }
 
     /// <summary>
@@ -165,11 +97,11 @@ public sealed class LockHandle : IAsyncDisposable
     /// released, given away or lost.
     /// </summary>
     /// <returns>A task that completes once the lock is released.</returns>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (!IsHeld)
         {
-            return;
+            return default;
         }
 
         if (_ref.IsLost && OwnsItself)
@@ -181,21 +113,103 @@ public sealed class LockHandle : IAsyncDisposable
                 End();
             }
 
+            return default;
+        }
+
+        // Released or given away concurrently: nothing to do, as for a lost lock.
+        return Interlocked.CompareExchange(ref _state, Released, Held) != Held
+            ? default
+            : new ValueTask(_ref.HandleRequestAsync(new Release(Grant) { Owner = _client.Owner }, RequestKind.Dispose));
+    }
+
+    /// <summary>
+    /// The manager's reply to this handle's release, dispose or give-away (on the manager's thread:
+    /// <paramref name="done"/> runs its continuations elsewhere).
+    /// </summary>
+    internal void OnReply(RequestKind kind, object request, object reply, TaskCompletionSource done)
+    {
+        if (kind == RequestKind.GiveAway)
+        {
+            OnGiveAwayReply((GiveAway)request, reply, done);
             return;
         }
 
-        try
+        // The state is already Released: whatever the answer, the handle ends.
+        End();
+        switch (reply)
         {
-            await ReleaseAsync().ConfigureAwait(false);
+            case LockActors.Released:
+                done.TrySetResult();
+                return;
+            case ReleaseFailed failed:
+                _ref.MarkLost();
+                if (kind == RequestKind.Dispose)
+                {
+                    done.TrySetResult(); // already released, given away or lost: nothing to do
+                }
+                else
+                {
+                    done.TrySetException(new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key));
+                }
+
+                return;
+            case LockRefused refused:
+                done.TrySetException(LockClient.Refusal(refused));
+                return;
+            default:
+                done.TrySetException(new InvalidOperationException($"The lock manager answered Release with an unexpected {reply.GetType().Name}."));
+                return;
         }
-        catch (ReleaseException)
+    }
+
+    private void OnGiveAwayReply(GiveAway request, object reply, TaskCompletionSource done)
+    {
+        switch (reply)
         {
-            // Already released, given away or lost: nothing to do.
+            case GaveAway:
+                _heir = request.Heir;
+                End();
+                done.TrySetResult();
+                return;
+            case ReleaseFailed failed:
+                _ref.MarkLost();
+                End();
+                done.TrySetException(new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key));
+                return;
+            case LockRefused refused:
+                // Nothing changed at the manager: the handle is still held.
+                Volatile.Write(ref _state, Held);
+                done.TrySetException(LockClient.Refusal(refused));
+                return;
+            default:
+                Volatile.Write(ref _state, Held);
+                done.TrySetException(new InvalidOperationException($"The lock manager answered GiveAway with an unexpected {reply.GetType().Name}."));
+                return;
         }
-        catch (TimeoutException) when (OwnsItself)
+    }
+
+    /// <summary>This handle's release, dispose or give-away got no answer within the client's request timeout.</summary>
+    internal void OnRequestTimedOut(RequestKind kind, TaskCompletionSource done, TimeoutException timeout)
+    {
+        if (OwnsItself)
         {
-            // The owner is stopped, so the manager frees the keys when it notices.
+            // Ending the handle stops its owner, so the manager frees the keys whatever happened.
+            End();
+            if (kind == RequestKind.Dispose)
+            {
+                done.TrySetResult();
+            }
+            else
+            {
+                done.TrySetException(timeout);
+            }
+
+            return;
         }
+
+        // With an explicit owner nothing else will release the keys: the handle stays held, to retry.
+        Volatile.Write(ref _state, Held);
+        done.TrySetException(timeout);
     }
 
     /// <summary>Called when a goodbye released every key of the explicit owner.</summary>
