@@ -231,6 +231,52 @@ public sealed class LockClientSpecs : TestKit
     }
 
     [Fact]
+    public async Task GiveAwayAsync_to_the_owner_itself_is_refused_and_the_handle_stays_held()
+    {
+        var h = await _client.LockAsync("gift-self");
+        var e = await Assert.ThrowsAsync<LockRefusedException>(() => h.GiveAwayAsync(h.Owner));
+        Assert.Equal(RefusalReason.AlreadyOwner, e.Reason);
+        Assert.True(h.IsHeld);
+
+        await h.ReleaseAsync();
+        Assert.Null(await _client.WhereIsAsync("gift-self"));
+    }
+
+    [Fact]
+    public async Task A_release_that_times_out_ends_a_client_made_owner_and_keeps_an_explicit_owners_handle()
+    {
+        // A manager that grants and then falls silent.
+        var silent = CreateTestProbe();
+        silent.IgnoreMessages(m => m is Release);
+        async Task<LockHandle> Granted(LockClient client)
+        {
+            var locking = client.LockAsync("k");
+            silent.ExpectMsg<TryLock>(Long);
+            var owner = silent.LastSender;
+            var grantOwner = client.Owner ?? owner;
+            owner.Tell(new LockAcquired(new LockGrant(["k"], false, grantOwner, 1, null)), silent.Ref);
+            return await locking.WaitAsync(Long);
+        }
+
+        var quick = new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100) };
+        var own = await Granted(new LockClient(silent.Ref, quick));
+        await Assert.ThrowsAsync<TimeoutException>(() => own.ReleaseAsync());
+        Assert.False(own.IsHeld); // its owner is stopped, which frees the keys at a real manager
+
+        var explicitOwner = CreateTestProbe();
+        var client = new LockClient(silent.Ref, new LockClientOptions { Owner = explicitOwner.Ref, RequestTimeout = TimeSpan.FromMilliseconds(100) });
+        var held = await Granted(client);
+        await Assert.ThrowsAsync<TimeoutException>(() => held.ReleaseAsync());
+        Assert.True(held.IsHeld); // nothing else would release it: the caller may retry
+        await Assert.ThrowsAsync<TimeoutException>(() => held.DisposeAsync().AsTask());
+        Assert.True(held.IsHeld);
+
+        var disposed = await Granted(new LockClient(silent.Ref, quick));
+        await disposed.DisposeAsync(); // a client-made owner's dispose never throws for a time-out
+        Assert.False(disposed.IsHeld);
+    }
+
+    [Fact]
     public async Task A_client_with_an_explicit_owner_locks_for_that_owner()
     {
         var owner = CreateTestProbe();
