@@ -298,13 +298,16 @@ public sealed class LockClient
     /// <summary>The reference that receives the replies of one lock (and owns it unless the client has an owner).</summary>
     private LockOwnerRef NewOwner() => new(this, _provider);
 
-    /// <summary>What a reply other than a grant or busy means to the caller of an acquire.</summary>
+    /// <summary>
+    /// What a reply other than a grant or busy means to the caller of an acquire. Built on the
+    /// manager's thread, so nothing here may throw (a key's own ToString included).
+    /// </summary>
     internal Exception Failure(object reply) => reply switch
     {
         LockTimedOut timedOut => new LockTimeoutException(timedOut.Keys),
         AwaitCancelled cancelled => new OperationCanceledException($"The wait for {KeyText.OfAll(cancelled.Keys)} was withdrawn."),
         LockRefused refused => Refusal(refused),
-        _ => new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {reply}."),
+        _ => new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {KeyText.Of(reply)}."),
     };
 
     internal static Exception Refusal(LockRefused refused) => refused.Reason switch

@@ -101,9 +101,6 @@ internal sealed class LockOwnerRef : MinimalActorRef
     /// <returns>The same value as <see cref="ActorRefBase.GetHashCode"/>, so equal references still hash alike.</returns>
     public override int GetHashCode() => _hashCode;
 
-    /// <summary>The owner named in requests: the client's explicit owner, else this reference (requests then carry no owner and this is the sender).</summary>
-    public IActorRef Owner => _namedOwner ?? this;
-
     /// <summary>
     /// Cancelled when the manager reports the lock lost (<see cref="LockLost"/>) or a release finds
     /// it gone. The token source is only created if someone asks for the token before the loss.
