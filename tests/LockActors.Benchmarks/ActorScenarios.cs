@@ -114,6 +114,9 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
     {
         var echo = system.ActorOf(Props.Create<Echo>(), "echo");
         var ext = (ExtendedActorSystem)system;
+        var floor = new ReplySlot(ext.Provider, asyncContinuations: true);
+        var inline = new ReplySlot(ext.Provider, asyncContinuations: false);
+        var managerFloor = new ReplySlot(ext.Provider, asyncContinuations: true);
         var manager = NewManager();
         var client = new LockClient(manager);
         var owner = system.ActorOf(Props.Create<Sink>());
@@ -130,25 +133,39 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                     await echo.Ask<object>(Msg, timeout);
                 }
             }),
-            // What LockClient pays per operation besides its messages: an actor created, a round
-            // trip through it, the actor stopped; first with expression-built Props (as LockClient
-            // does), then with Props built from a type and arguments.
-            new Workload("base.spawn-roundtrip", "SystemActorOf(Props.Create(() => new A(..))) + one Tell round trip + Stop", "ops/s", 2_000, async n =>
+            new Workload("base.floor-2trips", "2 round trips to the echo actor through one long-lived reply reference with a reused completion source (the floor of any client's cycle)", "cycles/s", 5_000, async n =>
             {
                 for (var i = 0; i < n; i++)
                 {
-                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    ext.SystemActorOf(Props.Create(() => new OneShot(echo, Msg, tcs)));
-                    await tcs.Task;
+                    await floor.RequestAsync(echo, Msg);
+                    await floor.RequestAsync(echo, Msg);
                 }
             }),
-            new Workload("base.spawn-roundtrip-typed", "the same with Props.Create(typeof(A), args)", "ops/s", 2_000, async n =>
+            new Workload("base.floor-2trips-inline", "the same, the caller resumed inline on the echo actor's thread (not allowed for a client; shows the cost of the hop to the pool)", "cycles/s", 5_000, async n =>
             {
                 for (var i = 0; i < n; i++)
                 {
-                    var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    ext.SystemActorOf(Props.Create(typeof(OneShot), echo, Msg, tcs));
-                    await tcs.Task;
+                    await inline.RequestAsync(echo, Msg);
+                    await inline.RequestAsync(echo, Msg);
+                }
+            }),
+            // The same floor against the real manager: what any client of this manager can reach.
+            new Workload("a.floor-manager", "TryLock + Release through a long-lived reply reference (the owner) with a reused completion source: the floor of any client against this manager", "cycles/s", 5_000, async n =>
+            {
+                var request = new TryLock("a-key");
+                for (var i = 0; i < n; i++)
+                {
+                    var acquired = (LockAcquired)await managerFloor.RequestAsync(manager, request);
+                    await managerFloor.RequestAsync(manager, new Release(acquired.Grant));
+                }
+            }),
+            new Workload("a.floor-manager-fresh", "as a.floor-manager with a new reply reference per cycle: each lock its own owner, as LockClient's contract requires", "cycles/s", 5_000, async n =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var owner = new ReplySlot(ext.Provider, asyncContinuations: true);
+                    var acquired = (LockAcquired)await owner.RequestAsync(manager, new TryLock("a-key"));
+                    await owner.RequestAsync(manager, new Release(acquired.Grant));
                 }
             }),
             SemaphoreOne(),
@@ -439,17 +456,5 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
         Harness.Add(new Result("h.actor-setup", "(setup: 10k actors TryLock 10 keys each by Tell, 10k AwaitAll queued)",
             Harness.Median(setups), setups.Min(), setups.Max(), "ms", null));
         await ShutdownAsync(manager, counter);
-    }
-
-    /// <summary>Sends one message to a peer on start, completes a task with the reply and stops.</summary>
-    private sealed class OneShot(IActorRef peer, object message, TaskCompletionSource<object> done) : UntypedActor
-    {
-        protected override void PreStart() => peer.Tell(message, Self);
-
-        protected override void OnReceive(object reply)
-        {
-            done.TrySetResult(reply);
-            Context.Stop(Self);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using Akka.Actor;
 using LockActors.Table;
 
@@ -207,4 +208,49 @@ internal sealed class NullEffects : ILockEffects
     public void WakeAt(long deadline)
     {
     }
+}
+
+/// <summary>
+/// The floor of any request/reply client: one long-lived reply reference (a <see cref="MinimalActorRef"/>,
+/// created once) whose single reusable completion source is completed by the reply, so a round trip
+/// allocates nothing and registers nothing. It serves one caller at a time: the reply it gets is the
+/// answer to the one request in flight, which is all the correlation a sequential caller needs.
+/// </summary>
+internal sealed class ReplySlot : MinimalActorRef, IValueTaskSource<object>
+{
+    private ManualResetValueTaskSourceCore<object> _core;
+
+    /// <param name="provider">The actor system's provider (the reference gets a temp path from it once).</param>
+    /// <param name="asyncContinuations">
+    /// True to resume the caller on the thread pool, as every client must (a continuation run inline
+    /// would run the caller's code on the replying actor's thread); false only to show what that hop costs.
+    /// </param>
+    public ReplySlot(IActorRefProvider provider, bool asyncContinuations)
+    {
+        Provider = provider;
+        Path = provider.TempPath();
+        _core.RunContinuationsAsynchronously = asyncContinuations;
+    }
+
+    public override IActorRefProvider Provider { get; }
+
+    public override ActorPath Path { get; }
+
+    /// <summary>Sends <paramref name="message"/> to <paramref name="target"/> with this reference as sender; completes with the reply.</summary>
+    public ValueTask<object> RequestAsync(IActorRef target, object message)
+    {
+        _core.Reset();
+        var version = _core.Version;
+        target.Tell(message, this);
+        return new ValueTask<object>(this, version);
+    }
+
+    protected override void TellInternal(object message, IActorRef sender) => _core.SetResult(message);
+
+    public object GetResult(short token) => _core.GetResult(token);
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
 }

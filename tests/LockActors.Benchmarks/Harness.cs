@@ -94,9 +94,15 @@ internal static class Harness
     /// repetition i of every workload runs back to back before repetition i+1, so a burst of noise
     /// from other processes hits them alike and per-repetition ratios stay meaningful.
     /// </summary>
+    /// <remarks>
+    /// When the filter selects any workload of the group that is not a baseline, the group's baselines
+    /// (ids starting with <c>base.</c>) run too, so <c>--filter a.</c> gives every ratio of group a.
+    /// </remarks>
     public static async Task InterleavedAsync(BenchConfig cfg, string group, params Workload[] workloads)
     {
-        workloads = workloads.Where(w => cfg.Selected(w.Id)).ToArray();
+        static bool IsBaseline(Workload w) => w.Id.StartsWith("base.", StringComparison.Ordinal);
+        var withBaselines = workloads.Any(w => !IsBaseline(w) && cfg.Selected(w.Id));
+        workloads = workloads.Where(w => cfg.Selected(w.Id) || (withBaselines && IsBaseline(w))).ToArray();
         if (workloads.Length == 0)
         {
             return;

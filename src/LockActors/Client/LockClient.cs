@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using LockActors.Client;
 
@@ -46,8 +45,7 @@ public sealed class LockClientOptions
 public sealed partial class LockClient
 {
     private readonly IActorRefProvider _provider;
-    private readonly IScheduler _scheduler;
-    private readonly ConcurrentDictionary<LockHandle, byte> _handles = new();
+    private readonly LiveHandles _handles = new();
 
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
     /// <param name="locks">The manager (or a reference that forwards to it).</param>
@@ -75,7 +73,7 @@ public sealed partial class LockClient
         }
 
         _provider = provider;
-        _scheduler = provider.Settings.System.Scheduler;
+        Timeouts = new RequestTimeouts(timeout);
         Manager = locks;
         Owner = options.Owner;
         RequestTimeout = timeout;
@@ -90,6 +88,9 @@ public sealed partial class LockClient
     /// <summary>How long a request that does not wait for a lock may take.</summary>
     public TimeSpan RequestTimeout { get; }
 
+    /// <summary>The clock of this client's requests that do not wait for a lock.</summary>
+    internal RequestTimeouts Timeouts { get; }
+
     /// <summary>Takes <paramref name="key"/> if it is free right now (the Elixir <c>lock/2</c>).</summary>
     /// <param name="key">The key; any non-null value with value equality.</param>
     /// <param name="ct">Cancels the request; a grant that arrives afterwards is released.</param>
@@ -97,16 +98,10 @@ public sealed partial class LockClient
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="TimeoutException">The manager did not answer within <see cref="RequestTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public async Task<LockHandle?> TryLockAsync(object key, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, [key], isWait: false, ct).ConfigureAwait(false);
-        return reply switch
-        {
-            LockBusy => null,
-            _ => HandleFrom(reply, owner),
-        };
-    }
+    public Task<LockHandle?> TryLockAsync(object key, CancellationToken ct = default) =>
+        key is null ? Task.FromException<LockHandle?>(new ArgumentNullException(nameof(key)))
+        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle?>(ct)
+        : NewOwner().AcquireAsync(new TryLock(key) { Owner = Owner }, RequestKind.TryLock, ct);
 
     /// <summary>Takes <paramref name="key"/> now or throws (the Elixir <c>lock!/2</c>).</summary>
     /// <param name="key">The key.</param>
@@ -115,16 +110,10 @@ public sealed partial class LockClient
     /// <exception cref="LockBusyException">The key is held (the exception names the owner) or promised to a waiter.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="TimeoutException">The manager did not answer within <see cref="RequestTimeout"/>.</exception>
-    public async Task<LockHandle> LockAsync(object key, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var (reply, owner) = await RunAsync(new TryLock(key) { Owner = Owner }, [key], isWait: false, ct).ConfigureAwait(false);
-        return reply switch
-        {
-            LockBusy busy => throw new LockBusyException(busy.Key, busy.Owner),
-            _ => HandleFrom(reply, owner),
-        };
-    }
+    public Task<LockHandle> LockAsync(object key, CancellationToken ct = default) =>
+        key is null ? Task.FromException<LockHandle>(new ArgumentNullException(nameof(key)))
+        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle>(ct)
+        : NewOwner().AcquireAsync(new TryLock(key) { Owner = Owner }, RequestKind.Lock, ct)!; // never null: busy throws
 
     /// <summary>Waits in line for <paramref name="key"/> (the Elixir <c>await/3</c>).</summary>
     /// <param name="key">The key.</param>
@@ -135,12 +124,10 @@ public sealed partial class LockClient
     /// <exception cref="LockRefusedException">The owner already holds the key (<see cref="RefusalReason.SelfDeadlock"/>), or the manager restarted.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled, or the wait was withdrawn by someone else.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
-    public async Task<LockHandle> AwaitAsync(object key, TimeSpan? timeout = null, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var (reply, owner) = await RunAsync(new Await(key, timeout) { Owner = Owner }, [key], isWait: true, ct).ConfigureAwait(false);
-        return HandleFrom(reply, owner);
-    }
+    public Task<LockHandle> AwaitAsync(object key, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        key is null ? Task.FromException<LockHandle>(new ArgumentNullException(nameof(key)))
+        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle>(ct)
+        : NewOwner().AcquireAsync(new Await(key, timeout) { Owner = Owner }, RequestKind.Await, ct)!; // never null
 
     /// <summary>
     /// Waits for every key at once (the Elixir <c>await_all/2</c>): nothing is held until all are
@@ -154,11 +141,21 @@ public sealed partial class LockClient
     /// <exception cref="LockTimeoutException">The keys were not granted in time.</exception>
     /// <exception cref="LockRefusedException">The owner already holds one of the keys, or the manager restarted.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public async Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, TimeSpan? timeout = null, CancellationToken ct = default)
+    public Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, TimeSpan? timeout = null, CancellationToken ct = default)
     {
-        var list = CheckedKeys(keys);
-        var (reply, owner) = await RunAsync(new AwaitAll(list, timeout) { Owner = Owner }, list, isWait: true, ct).ConfigureAwait(false);
-        return HandleFrom(reply, owner);
+        object[] list;
+        try
+        {
+            list = CheckedKeys(keys);
+        }
+        catch (ArgumentException e)
+        {
+            return Task.FromException<LockHandle>(e);
+        }
+
+        return ct.IsCancellationRequested
+            ? Task.FromCanceled<LockHandle>(ct)
+            : NewOwner().AcquireAsync(new AwaitAll(list, timeout) { Owner = Owner }, RequestKind.Await, ct)!; // never null
     }
 
     /// <summary>Runs <paramref name="body"/> while holding <paramref name="key"/> (the Elixir <c>with_lock/4</c>).</summary>
@@ -227,7 +224,7 @@ public sealed partial class LockClient
         if (Owner is not null)
         {
             var done = Expect<GoodbyeDone>(await AskAsync(new Goodbye { Owner = Owner }).ConfigureAwait(false));
-            foreach (var handle in _handles.Keys)
+            foreach (var handle in _handles.Snapshot())
             {
                 handle.MarkReleasedByGoodbye();
             }
@@ -236,7 +233,7 @@ public sealed partial class LockClient
         }
 
         var released = new List<object>();
-        foreach (var handle in _handles.Keys)
+        foreach (var handle in _handles.Snapshot())
         {
             try
             {
@@ -293,39 +290,25 @@ public sealed partial class LockClient
         }
     }
 
-    internal void Forget(LockHandle handle) => _handles.TryRemove(handle, out _);
+    internal void Forget(LockHandle handle) => _handles.Remove(handle);
 
-    private async Task<(object Reply, LockOwnerRef Owner)> RunAsync(IOwnedLockRequest request, IReadOnlyList<object> keys, bool isWait, CancellationToken ct)
+    /// <summary>The held handles of this client.</summary>
+    internal LiveHandles Handles => _handles;
+
+    /// <summary>The reference that receives the replies of one lock (and owns it unless the client has an owner).</summary>
+    private LockOwnerRef NewOwner() => new(this, _provider);
+
+    /// <summary>
+    /// What a reply other than a grant or busy means to the caller of an acquire. Built on the
+    /// manager's thread, so nothing here may throw (a key's own ToString included).
+    /// </summary>
+    internal Exception Failure(object reply) => reply switch
     {
-        ct.ThrowIfCancellationRequested();
-        var owner = new LockOwnerRef(_provider, _scheduler, Manager, Owner);
-        var reply = await owner.RequestAsync(request, isWait ? null : RequestTimeout, ct, isWait ? keys : null).ConfigureAwait(false);
-        if (reply is not LockAcquired)
-        {
-            owner.Stop();
-        }
-
-        return (reply, owner);
-    }
-
-    private LockHandle HandleFrom(object reply, LockOwnerRef owner)
-    {
-        switch (reply)
-        {
-            case LockAcquired acquired:
-                var handle = new LockHandle(this, acquired.Grant, owner);
-                _handles.TryAdd(handle, 0);
-                return handle;
-            case LockTimedOut timedOut:
-                throw new LockTimeoutException(timedOut.Keys);
-            case AwaitCancelled cancelled:
-                throw new OperationCanceledException($"The wait for {KeyText.OfAll(cancelled.Keys)} was withdrawn.");
-            case LockRefused refused:
-                throw Refusal(refused);
-            default:
-                throw new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {reply}.");
-        }
-    }
+        LockTimedOut timedOut => new LockTimeoutException(timedOut.Keys),
+        AwaitCancelled cancelled => new OperationCanceledException($"The wait for {KeyText.OfAll(cancelled.Keys)} was withdrawn."),
+        LockRefused refused => Refusal(refused),
+        _ => new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {KeyText.Of(reply)}."),
+    };
 
     internal static Exception Refusal(LockRefused refused) => refused.Reason switch
     {

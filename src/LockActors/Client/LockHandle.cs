@@ -21,6 +21,12 @@ public sealed class LockHandle : IAsyncDisposable
     private int _state;
     private IActorRef? _heir;
 
+    /// <summary>Links of the client's list of held handles (see <see cref="LiveHandles"/>); guarded by that list.</summary>
+    internal LockHandle? LivePrev, LiveNext;
+
+    /// <summary>True while in the client's list of held handles.</summary>
+    internal bool IsLive;
+
     internal LockHandle(LockClient client, LockGrant grant, LockOwnerRef ownerRef)
     {
         _client = client;
@@ -52,7 +58,7 @@ public sealed class LockHandle : IAsyncDisposable
     public int Permits => Grant.Permits;
 
     /// <summary>Cancelled when the lock is lost without being released (see <see cref="LockLost"/>).</summary>
-    public CancellationToken HandleLostToken => _ref.Lost.Token;
+    public CancellationToken HandleLostToken => _ref.LostToken;
 
     /// <summary>True until the handle is released, given away or ended by a goodbye.</summary>
     public bool IsHeld => Volatile.Read(ref _state) == Held;
@@ -64,43 +70,10 @@ public sealed class LockHandle : IAsyncDisposable
     /// the keys under this grant (the lock was lost; <see cref="HandleLostToken"/> is then cancelled).
     /// </exception>
     /// <exception cref="TimeoutException">The manager did not answer in time.</exception>
-    public async Task ReleaseAsync()
-    {
-        if (Interlocked.CompareExchange(ref _state, Released, Held) != Held)
-        {
-            throw Ended();
-        }
-
-        try
-        {
-            var reply = await _ref.RequestAsync(new Release(Grant) { Owner = _client.Owner }, _client.RequestTimeout, CancellationToken.None, null).ConfigureAwait(false);
-            switch (reply)
-            {
-                case LockActors.Released:
-                    return;
-                case ReleaseFailed failed:
-                    _ = _ref.Lost.CancelAsync();
-                    throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
-                case LockRefused refused:
-                    throw LockClient.Refusal(refused);
-                default:
-                    throw new InvalidOperationException($"The lock manager answered Release with an unexpected {reply.GetType().Name}.");
-            }
-        }
-        catch (TimeoutException) when (!OwnsItself)
-        {
-            // With an explicit owner nothing else will release the keys: let the caller retry.
-            Volatile.Write(ref _state, Held);
-            throw;
-        }
-        finally
-        {
-            if (!IsHeld)
-            {
-                End();
-            }
-        }
-    }
+    public Task ReleaseAsync() =>
+        Interlocked.CompareExchange(ref _state, Released, Held) != Held
+            ? Task.FromException(Ended())
+            : _ref.HandleRequestAsync(new Release(Grant) { Owner = _client.Owner }, RequestKind.Release);
 
     /// <summary>
     /// Hands the lock to <paramref name="heir"/> (the Elixir <c>give_away/4</c>): the heir receives
@@ -113,51 +86,16 @@ public sealed class LockHandle : IAsyncDisposable
     /// <exception cref="LockRefusedException">The heir is the current owner (<see cref="RefusalReason.AlreadyOwner"/>); the handle stays held.</exception>
     /// <exception cref="ReleaseException">The handle was already released or given away, or the lock was lost.</exception>
     /// <exception cref="TimeoutException">The manager did not answer in time.</exception>
-    public async Task GiveAwayAsync(IActorRef heir, object? giftData = null)
+    public Task GiveAwayAsync(IActorRef heir, object? giftData = null)
     {
-        ArgumentNullException.ThrowIfNull(heir);
-        if (Interlocked.CompareExchange(ref _state, GivenAway, Held) != Held)
+        if (heir is null)
         {
-            throw Ended();
+            return Task.FromException(new ArgumentNullException(nameof(heir)));
         }
 
-        var restore = true;
-        try
-        {
-            var reply = await _ref.RequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, _client.RequestTimeout, CancellationToken.None, null).ConfigureAwait(false);
-            switch (reply)
-            {
-                case GaveAway:
-                    _heir = heir;
-                    restore = false;
-                    return;
-                case ReleaseFailed failed:
-                    restore = false;
-                    _ = _ref.Lost.CancelAsync();
-                    throw new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key);
-                case LockRefused refused:
-                    throw LockClient.Refusal(refused);
-                default:
-                    throw new InvalidOperationException($"The lock manager answered GiveAway with an unexpected {reply.GetType().Name}.");
-            }
-        }
-        catch (TimeoutException) when (OwnsItself)
-        {
-            // The owner is stopped below, which frees the keys whatever happened.
-            restore = false;
-            throw;
-        }
-        finally
-        {
-            if (restore)
-            {
-                Volatile.Write(ref _state, Held);
-            }
-            else
-            {
-                End();
-            }
-        }
+        return Interlocked.CompareExchange(ref _state, GivenAway, Held) != Held
+            ? Task.FromException(Ended())
+            : _ref.HandleRequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, RequestKind.GiveAway);
     }
 
     /// <summary>
@@ -165,25 +103,119 @@ public sealed class LockHandle : IAsyncDisposable
     /// released, given away or lost.
     /// </summary>
     /// <returns>A task that completes once the lock is released.</returns>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (!IsHeld)
         {
+            return default;
+        }
+
+        if (_ref.IsLost && OwnsItself)
+        {
+            // The manager told this owner the lock is gone (it restarted or stopped): there is
+            // nothing to release, and a stopped manager would only let the request time out.
+            if (Interlocked.CompareExchange(ref _state, Released, Held) == Held)
+            {
+                End();
+            }
+
+            return default;
+        }
+
+        // Released or given away concurrently: nothing to do, as for a lost lock.
+        return Interlocked.CompareExchange(ref _state, Released, Held) != Held
+            ? default
+            : new ValueTask(_ref.HandleRequestAsync(new Release(Grant) { Owner = _client.Owner }, RequestKind.Dispose));
+    }
+
+    /// <summary>
+    /// The manager's reply to this handle's release, dispose or give-away (on the manager's thread:
+    /// <paramref name="done"/> runs its continuations elsewhere).
+    /// </summary>
+    internal void OnReply(RequestKind kind, object request, object reply, TaskCompletionSource done)
+    {
+        if (kind == RequestKind.GiveAway)
+        {
+            OnGiveAwayReply((GiveAway)request, reply, done);
             return;
         }
 
-        try
+        // The state is already Released: whatever the answer, the handle ends.
+        End();
+        switch (reply)
         {
-            await ReleaseAsync().ConfigureAwait(false);
+            case LockActors.Released:
+                done.TrySetResult();
+                return;
+            case ReleaseFailed failed:
+                _ref.MarkLost();
+                if (kind == RequestKind.Dispose)
+                {
+                    done.TrySetResult(); // already released, given away or lost: nothing to do
+                }
+                else
+                {
+                    done.TrySetException(new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key));
+                }
+
+                return;
+            case LockRefused refused:
+                done.TrySetException(LockClient.Refusal(refused));
+                return;
+            default:
+                done.TrySetException(new InvalidOperationException($"The lock manager answered Release with an unexpected {reply.GetType().Name}."));
+                return;
         }
-        catch (ReleaseException)
+    }
+
+    private void OnGiveAwayReply(GiveAway request, object reply, TaskCompletionSource done)
+    {
+        switch (reply)
         {
-            // Already released, given away or lost: nothing to do.
+            case GaveAway:
+                _heir = request.Heir;
+                End();
+                done.TrySetResult();
+                return;
+            case ReleaseFailed failed:
+                _ref.MarkLost();
+                End();
+                done.TrySetException(new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key));
+                return;
+            case LockRefused refused:
+                // Nothing changed at the manager: the handle is still held.
+                Volatile.Write(ref _state, Held);
+                done.TrySetException(LockClient.Refusal(refused));
+                return;
+            default:
+                Volatile.Write(ref _state, Held);
+                done.TrySetException(new InvalidOperationException($"The lock manager answered GiveAway with an unexpected {reply.GetType().Name}."));
+                return;
         }
-        catch (TimeoutException) when (OwnsItself)
+    }
+
+    /// <summary>This handle's release, dispose or give-away got no answer within the client's request timeout.</summary>
+    internal void OnRequestTimedOut(RequestKind kind, TaskCompletionSource done, TimeoutException timeout)
+    {
+        if (OwnsItself)
         {
-            // The owner is stopped, so the manager frees the keys when it notices.
+            // Ending the handle stops its owner, so the manager frees the keys whatever happened.
+            End();
+            if (kind == RequestKind.Dispose)
+            {
+                done.TrySetResult();
+            }
+            else
+            {
+                done.TrySetException(timeout);
+            }
+
+            return;
         }
+
+        // With an explicit owner nothing else will release the keys: the handle stays held, to retry.
+        Volatile.Write(ref _state, Held);
+        done.TrySetException(timeout);
     }
 
     /// <summary>Called when a goodbye released every key of the explicit owner.</summary>

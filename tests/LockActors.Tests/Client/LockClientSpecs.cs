@@ -176,7 +176,7 @@ public sealed class LockClientSpecs : TestKit
 
             try
             {
-                var won = await waiting;
+                var won = await waiting.WaitAsync(Long);
                 await won.DisposeAsync();
             }
             catch (OperationCanceledException)
@@ -231,6 +231,52 @@ public sealed class LockClientSpecs : TestKit
     }
 
     [Fact]
+    public async Task GiveAwayAsync_to_the_owner_itself_is_refused_and_the_handle_stays_held()
+    {
+        var h = await _client.LockAsync("gift-self");
+        var e = await Assert.ThrowsAsync<LockRefusedException>(() => h.GiveAwayAsync(h.Owner));
+        Assert.Equal(RefusalReason.AlreadyOwner, e.Reason);
+        Assert.True(h.IsHeld);
+
+        await h.ReleaseAsync();
+        Assert.Null(await _client.WhereIsAsync("gift-self"));
+    }
+
+    [Fact]
+    public async Task A_release_that_times_out_ends_a_client_made_owner_and_keeps_an_explicit_owners_handle()
+    {
+        // A manager that grants and then falls silent.
+        var silent = CreateTestProbe();
+        silent.IgnoreMessages(m => m is Release);
+        async Task<LockHandle> Granted(LockClient client)
+        {
+            var locking = client.LockAsync("k");
+            silent.ExpectMsg<TryLock>(Long);
+            var owner = silent.LastSender;
+            var grantOwner = client.Owner ?? owner;
+            owner.Tell(new LockAcquired(new LockGrant(["k"], false, grantOwner, 1, null)), silent.Ref);
+            return await locking.WaitAsync(Long);
+        }
+
+        var quick = new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100) };
+        var own = await Granted(new LockClient(silent.Ref, quick));
+        await Assert.ThrowsAsync<TimeoutException>(() => own.ReleaseAsync());
+        Assert.False(own.IsHeld); // its owner is stopped, which frees the keys at a real manager
+
+        var explicitOwner = CreateTestProbe();
+        var client = new LockClient(silent.Ref, new LockClientOptions { Owner = explicitOwner.Ref, RequestTimeout = TimeSpan.FromMilliseconds(100) });
+        var held = await Granted(client);
+        await Assert.ThrowsAsync<TimeoutException>(() => held.ReleaseAsync());
+        Assert.True(held.IsHeld); // nothing else would release it: the caller may retry
+        await Assert.ThrowsAsync<TimeoutException>(() => held.DisposeAsync().AsTask());
+        Assert.True(held.IsHeld);
+
+        var disposed = await Granted(new LockClient(silent.Ref, quick));
+        await disposed.DisposeAsync(); // a client-made owner's dispose never throws for a time-out
+        Assert.False(disposed.IsHeld);
+    }
+
+    [Fact]
     public async Task A_client_with_an_explicit_owner_locks_for_that_owner()
     {
         var owner = CreateTestProbe();
@@ -278,6 +324,20 @@ public sealed class LockClientSpecs : TestKit
     }
 
     [Fact]
+    public async Task HandleLostToken_read_only_after_the_loss_is_already_cancelled()
+    {
+        var h = await _client.LockAsync("lost-later");
+        Watch(_locks);
+        Sys.Stop(_locks);
+        ExpectTerminated(_locks, Long);
+
+        // LockLost reached the handle's owner before the manager terminated; nobody had asked for the token yet.
+        Assert.True(h.HandleLostToken.IsCancellationRequested);
+        await h.DisposeAsync().AsTask().WaitAsync(Long); // nothing to release, and no request to time out
+        Assert.False(h.IsHeld);
+    }
+
+    [Fact]
     public async Task GetMetaAsync_returns_the_manager_metadata() =>
         Assert.Equal("orders-db", await _client.GetMetaAsync());
 
@@ -288,5 +348,91 @@ public sealed class LockClientSpecs : TestKit
         var client = new LockClient(silent.Ref, new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100) });
         await Assert.ThrowsAsync<TimeoutException>(() => client.WhereIsAsync("k"));
         await Assert.ThrowsAsync<TimeoutException>(() => client.TryLockAsync("k"));
+    }
+
+    [Fact]
+    public async Task Each_request_to_a_silent_manager_times_out_on_its_own_clock()
+    {
+        var timeout = TimeSpan.FromMilliseconds(300);
+        var silent = CreateTestProbe();
+        var client = new LockClient(silent.Ref, new LockClientOptions { RequestTimeout = timeout });
+
+        var first = Timed(client.TryLockAsync("a"));
+        await Task.Delay(150);
+        var second = Timed(client.TryLockAsync("b"));
+        var third = Timed(client.LockAsync("c"));
+
+        // Never before its own deadline (a little slack for the coarse tick clock), however late.
+        foreach (var request in new[] { first, second, third })
+        {
+            var elapsed = await request;
+            Assert.True(elapsed >= timeout - TimeSpan.FromMilliseconds(30), $"timed out after {elapsed}");
+        }
+
+        static async Task<TimeSpan> Timed(Task request)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Assert.ThrowsAsync<TimeoutException>(() => request);
+            return clock.Elapsed;
+        }
+    }
+
+    [Fact]
+    public async Task A_cancelled_request_to_a_silent_manager_still_ends_when_it_times_out()
+    {
+        var silent = CreateTestProbe();
+        var client = new LockClient(silent.Ref, new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        using var cts = new CancellationTokenSource();
+        var request = client.TryLockAsync("k", cts.Token);
+        silent.ExpectMsg<TryLock>(Long);
+
+        // The cancellation waits for the manager's final answer, which never comes: the time-out ends it.
+        await cts.CancelAsync();
+        await Assert.ThrowsAsync<TimeoutException>(() => request.WaitAsync(Long));
+    }
+
+    [Fact]
+    public async Task Many_concurrent_handles_of_one_client_with_cancellations_leave_every_key_free()
+    {
+        var keys = Enumerable.Range(0, 4).Select(i => (object)$"stress-{i}").ToArray();
+        var granted = 0;
+        var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            var rng = new Random(w);
+            for (var i = 0; i < 150; i++)
+            {
+                var key = keys[rng.Next(keys.Length)];
+                using var cts = new CancellationTokenSource();
+                if (rng.Next(3) == 0)
+                {
+                    cts.CancelAfter(TimeSpan.FromMilliseconds(rng.Next(3)));
+                }
+
+                try
+                {
+                    await using var h = rng.Next(2) == 0
+                        ? await _client.AwaitAsync(key, Timeout.InfiniteTimeSpan, cts.Token)
+                        : await _client.LockAsync(key, cts.Token);
+                    Interlocked.Increment(ref granted);
+                }
+                catch (Exception e) when (e is OperationCanceledException or LockBusyException)
+                {
+                    // Lost the race for the key, or cancelled: either way nothing may stay held.
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(granted > 0);
+        Assert.Empty(await _client.GoodbyeAsync());
+        foreach (var key in keys)
+        {
+            await AwaitAssertAsync(async () =>
+            {
+                var status = await StatusOf(key);
+                Assert.Null(status.Owner);
+                Assert.Empty(status.Waiters);
+            }, Long);
+        }
     }
 }
