@@ -1,3 +1,5 @@
+using LockActors.Client;
+
 namespace LockActors;
 
 // The overloads that take LockOptions: shared locks, semaphore permits and priorities.
@@ -12,12 +14,10 @@ public sealed partial class LockClient
     /// <exception cref="ArgumentException">The options can never be granted (e.g. permits above capacity), naming the value.</exception>
     /// <exception cref="LockRefusedException">The key is in use with another capacity (<see cref="RefusalReason.CapacityMismatch"/>).</exception>
     /// <exception cref="TimeoutException">The manager did not answer within <see cref="RequestTimeout"/>.</exception>
-    public async Task<LockHandle?> TryLockAsync(object key, LockOptions options, CancellationToken ct = default)
-    {
-        var request = TryLockWith(key, options);
-        var (reply, owner) = await RunAsync(request, [key], isWait: false, ct).ConfigureAwait(false);
-        return reply is LockBusy ? null : HandleFrom(reply, owner);
-    }
+    public Task<LockHandle?> TryLockAsync(object key, LockOptions options, CancellationToken ct = default) =>
+        Invalid(key, options) is { } error ? Task.FromException<LockHandle?>(error)
+        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle?>(ct)
+        : NewOwner().AcquireAsync(TryLockWith(key, options), RequestKind.TryLock, ct);
 
     /// <summary>Takes <paramref name="key"/> on the terms of <paramref name="options"/> now, or throws.</summary>
     /// <param name="key">The key.</param>
@@ -28,12 +28,10 @@ public sealed partial class LockClient
     /// <exception cref="ArgumentNullException"><paramref name="key"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">The options can never be granted, naming the value.</exception>
     /// <exception cref="LockRefusedException">The key is in use with another capacity.</exception>
-    public async Task<LockHandle> LockAsync(object key, LockOptions options, CancellationToken ct = default)
-    {
-        var request = TryLockWith(key, options);
-        var (reply, owner) = await RunAsync(request, [key], isWait: false, ct).ConfigureAwait(false);
-        return reply is LockBusy busy ? throw new LockBusyException(busy.Key, busy.Owner) : HandleFrom(reply, owner);
-    }
+    public Task<LockHandle> LockAsync(object key, LockOptions options, CancellationToken ct = default) =>
+        Invalid(key, options) is { } error ? Task.FromException<LockHandle>(error)
+        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle>(ct)
+        : NewOwner().AcquireAsync(TryLockWith(key, options), RequestKind.Lock, ct)!; // never null: busy throws
 
     /// <summary>Waits in line for <paramref name="key"/> on the terms of <paramref name="options"/>.</summary>
     /// <param name="key">The key.</param>
@@ -45,11 +43,13 @@ public sealed partial class LockClient
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled, or the wait was withdrawn by someone else.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">The options can never be granted, naming the value.</exception>
-    public async Task<LockHandle> AwaitAsync(object key, LockOptions options, CancellationToken ct = default)
+    public Task<LockHandle> AwaitAsync(object key, LockOptions options, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate(nameof(options));
+        if (Invalid(key, options) is { } error)
+        {
+            return Task.FromException<LockHandle>(error);
+        }
+
         var request = new Await(key, options.Timeout)
         {
             Owner = Owner,
@@ -58,8 +58,9 @@ public sealed partial class LockClient
             Capacity = options.Capacity,
             Priority = options.Priority,
         };
-        var (reply, owner) = await RunAsync(request, [key], isWait: true, ct).ConfigureAwait(false);
-        return HandleFrom(reply, owner);
+        return ct.IsCancellationRequested
+            ? Task.FromCanceled<LockHandle>(ct)
+            : NewOwner().AcquireAsync(request, RequestKind.Await, ct)!; // never null
     }
 
     /// <summary>Waits for every key at once, on the terms of <paramref name="options"/> for each key.</summary>
@@ -71,11 +72,24 @@ public sealed partial class LockClient
     /// <exception cref="LockTimeoutException">The keys were not granted in time.</exception>
     /// <exception cref="LockRefusedException">Self-deadlock, a capacity mismatch, or the manager restarted.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
-    public async Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, LockOptions options, CancellationToken ct = default)
+    public Task<LockHandle> AwaitAllAsync(IEnumerable<object> keys, LockOptions options, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var list = CheckedKeys(keys);
-        options.Validate(nameof(options));
+        object[] list;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            list = CheckedKeys(keys);
+        }
+        catch (ArgumentException e)
+        {
+            return Task.FromException<LockHandle>(e);
+        }
+
+        if (options.Error(nameof(options)) is { } error)
+        {
+            return Task.FromException<LockHandle>(error);
+        }
+
         var request = new AwaitAll(list, options.Timeout)
         {
             Owner = Owner,
@@ -84,8 +98,9 @@ public sealed partial class LockClient
             Capacity = options.Capacity,
             Priority = options.Priority,
         };
-        var (reply, owner) = await RunAsync(request, list, isWait: true, ct).ConfigureAwait(false);
-        return HandleFrom(reply, owner);
+        return ct.IsCancellationRequested
+            ? Task.FromCanceled<LockHandle>(ct)
+            : NewOwner().AcquireAsync(request, RequestKind.Await, ct)!; // never null
     }
 
     /// <summary>Runs <paramref name="body"/> while holding <paramref name="key"/> on the terms of <paramref name="options"/>.</summary>
@@ -143,11 +158,11 @@ public sealed partial class LockClient
         return WithLockAllAsync(keys, options, AsFunc(body), ct);
     }
 
-    private TryLock TryLockWith(object key, LockOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate(nameof(options));
-        return new TryLock(key) { Owner = Owner, Mode = options.Mode, Permits = options.Permits, Capacity = options.Capacity };
-    }
+    private TryLock TryLockWith(object key, LockOptions options) =>
+        new(key) { Owner = Owner, Mode = options.Mode, Permits = options.Permits, Capacity = options.Capacity };
+
+    private static ArgumentException? Invalid(object? key, LockOptions? options) =>
+        key is null ? new ArgumentNullException(nameof(key))
+        : options is null ? new ArgumentNullException(nameof(options))
+        : options.Error(nameof(options));
 }

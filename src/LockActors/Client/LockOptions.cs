@@ -46,12 +46,9 @@ public sealed record LockOptions
     /// </summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the value when these options can never be granted.</summary>
-    internal void Validate(string paramName)
-    {
-        if (new LockTerms(Mode, Permits, Capacity, Priority).Problem() is { } problem)
-        {
-            throw new ArgumentException($"Invalid lock options: {problem}.", paramName);
-        }
-    }
+    /// <summary>The error to report when these options can never be granted (naming the value), or null.</summary>
+    internal ArgumentException? Error(string paramName) =>
+        new LockTerms(Mode, Permits, Capacity, Priority).Problem() is { } problem
+            ? new ArgumentException($"Invalid lock options: {problem}.", paramName)
+            : null;
 }

@@ -6,10 +6,10 @@ namespace LockActors.Client;
 /// <summary>What a request of a <see cref="LockOwnerRef"/> is for, which decides how its reply completes the caller's task.</summary>
 internal enum RequestKind
 {
-    /// <summary>TryLock for <see cref="LockClient.TryLockAsync"/>: busy gives null.</summary>
+    /// <summary>TryLock for <c>LockClient.TryLockAsync</c>: busy gives null.</summary>
     TryLock,
 
-    /// <summary>TryLock for <see cref="LockClient.LockAsync"/>: busy throws <see cref="LockBusyException"/>.</summary>
+    /// <summary>TryLock for <c>LockClient.LockAsync</c>: busy throws <see cref="LockBusyException"/>.</summary>
     Lock,
 
     /// <summary>Await or AwaitAll: the manager times the wait out; cancellation withdraws it.</summary>

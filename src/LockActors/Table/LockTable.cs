@@ -936,7 +936,8 @@ internal sealed class LockTable
             return false;
         }
 
-        return ValidKeyList(replyTo, grant.Keys, $"{request} of a grant");
+        // Constant labels: this runs on every release, and the label is only read when refusing.
+        return ValidKeyList(replyTo, grant.Keys, request == nameof(LockActors.Release) ? "Release of a grant" : "GiveAway of a grant");
     }
 
     private static object? FirstDuplicate(IReadOnlyList<object> keys)
