@@ -99,9 +99,7 @@ public sealed partial class LockClient
     /// <exception cref="TimeoutException">The manager did not answer within <see cref="RequestTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     public Task<LockHandle?> TryLockAsync(object key, CancellationToken ct = default) =>
-        key is null ? Task.FromException<LockHandle?>(new ArgumentNullException(nameof(key)))
-        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle?>(ct)
-        : NewOwner().AcquireAsync(new TryLock(key) { Owner = Owner }, RequestKind.TryLock, ct);
+        TryLockAsync(key, LockOptions.Exclusive, ct);
 
     /// <summary>Takes <paramref name="key"/> now or throws (the Elixir <c>lock!/2</c>).</summary>
     /// <param name="key">The key.</param>
@@ -111,9 +109,7 @@ public sealed partial class LockClient
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="TimeoutException">The manager did not answer within <see cref="RequestTimeout"/>.</exception>
     public Task<LockHandle> LockAsync(object key, CancellationToken ct = default) =>
-        key is null ? Task.FromException<LockHandle>(new ArgumentNullException(nameof(key)))
-        : ct.IsCancellationRequested ? Task.FromCanceled<LockHandle>(ct)
-        : NewOwner().AcquireAsync(new TryLock(key) { Owner = Owner }, RequestKind.Lock, ct)!; // never null: busy throws
+        LockAsync(key, LockOptions.Exclusive, ct);
 
     /// <summary>Waits in line for <paramref name="key"/> (the Elixir <c>await/3</c>).</summary>
     /// <param name="key">The key.</param>

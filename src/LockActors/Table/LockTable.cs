@@ -583,9 +583,7 @@ internal sealed class LockTable
         MakeGrant(keys, isMulti, owner, ++_lastToken, mode, permits);
 
     private LockGrant MakeGrant(IReadOnlyList<object> keys, bool isMulti, IActorRef owner, long token, LockMode mode, int permits) =>
-        mode == LockMode.Exclusive && permits == 1
-            ? new LockGrant(keys, isMulti, owner, token, _settings.Metadata)
-            : new LockGrant(keys, isMulti, owner, token, _settings.Metadata) { Mode = mode, Permits = permits };
+        new(keys, isMulti, owner, token, _settings.Metadata) { Mode = mode, Permits = permits };
 
     private static void Hold(Party owner, KeyEntry entry, LockGrant grant) =>
         owner.Hold(entry, grant.FencingToken, grant.IsMulti ? grant.Keys : null, grant.Mode, grant.Permits);
@@ -868,19 +866,25 @@ internal sealed class LockTable
     private void Refuse(IActorRef? replyTo, object? key, RefusalReason reason, string message) =>
         _fx.Send(replyTo, new LockRefused(key, reason, message));
 
-    private bool ValidKeyList(IActorRef? replyTo, IReadOnlyList<object>? keys, string request)
+    /// <summary>
+    /// Refuses a bad key list. <paramref name="ofGrant"/> names it "… of a grant" in the refusal;
+    /// the name is only built when refusing, since this runs on every release.
+    /// </summary>
+    private bool ValidKeyList(IActorRef? replyTo, IReadOnlyList<object>? keys, string requestName, bool ofGrant = false)
     {
+        string Request() => ofGrant ? requestName + " of a grant" : requestName;
+
         if (keys is null || keys.Count == 0)
         {
             Refuse(replyTo, null, RefusalReason.InvalidRequest,
-                $"{request} was sent with {(keys is null ? "a null" : "an empty")} key list.");
+                $"{Request()} was sent with {(keys is null ? "a null" : "an empty")} key list.");
             return false;
         }
 
         if (keys.Count > _settings.MaxKeysPerRequest)
         {
             Refuse(replyTo, null, RefusalReason.InvalidRequest,
-                $"{request} was sent with {keys.Count} keys, more than the {_settings.MaxKeysPerRequest} allowed per request ({KeyText.OfAll(keys)}).");
+                $"{Request()} was sent with {keys.Count} keys, more than the {_settings.MaxKeysPerRequest} allowed per request ({KeyText.OfAll(keys)}).");
             return false;
         }
 
@@ -889,7 +893,7 @@ internal sealed class LockTable
             if (keys[i] is null)
             {
                 Refuse(replyTo, null, RefusalReason.InvalidRequest,
-                    $"{request} was sent with a null key at position {i}.");
+                    $"{Request()} was sent with a null key at position {i}.");
                 return false;
             }
         }
@@ -897,7 +901,7 @@ internal sealed class LockTable
         if (FirstDuplicate(keys) is { } duplicate)
         {
             Refuse(replyTo, duplicate, RefusalReason.DuplicateKey,
-                $"{request} lists key {KeyText.Of(duplicate)} more than once; keys must be unique.");
+                $"{Request()} lists key {KeyText.Of(duplicate)} more than once; keys must be unique.");
             return false;
         }
 
@@ -936,8 +940,7 @@ internal sealed class LockTable
             return false;
         }
 
-        // Constant labels: this runs on every release, and the label is only read when refusing.
-        return ValidKeyList(replyTo, grant.Keys, request == nameof(LockActors.Release) ? "Release of a grant" : "GiveAway of a grant");
+        return ValidKeyList(replyTo, grant.Keys, request, ofGrant: true);
     }
 
     private static object? FirstDuplicate(IReadOnlyList<object> keys)

@@ -74,8 +74,6 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
 
     public bool IsIdle => PermitsHeld == 0 && Head is null;
 
-    public int HolderCount => (Holder is null ? 0 : 1) + (Others?.Count ?? 0);
-
     /// <summary>True when a request in <paramref name="mode"/> for <paramref name="permits"/> could hold the key beside its current holders.</summary>
     public bool Admits(LockMode mode, int permits) =>
         PermitsHeld == 0

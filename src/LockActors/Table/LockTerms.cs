@@ -44,8 +44,4 @@ internal readonly record struct LockTerms(LockMode Mode, int Permits, int Capaci
 
         return null;
     }
-
-    /// <summary>A short description for messages, empty for <see cref="Default"/>.</summary>
-    public string Describe() =>
-        this == Default ? "" : $" ({Mode.ToString().ToLowerInvariant()}, {Permits} of {Capacity} permits, priority {Priority})";
 }
