@@ -28,19 +28,23 @@ namespace LockActors;
 public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
 {
     private const string ExpireTimerKey = "expire-waits";
+    private const string IdleSweepTimerKey = "unwatch-idle-owners";
 
     // The scheduler is not meant for far-away deadlines: wake at least this often and re-check.
     private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LockTable _table;
+    private readonly TimeSpan _idleSweepPeriod;
     private bool _stateDropped;
 
     /// <summary>Creates the manager. Use <see cref="Props(LockManagerSettings?)"/> rather than calling this directly.</summary>
     /// <param name="settings">The settings; validated and copied.</param>
     public LockManager(LockManagerSettings settings)
     {
-        _table = new LockTable(settings.Validated(), this);
+        var valid = settings.Validated();
+        _idleSweepPeriod = valid.IdleOwnerWatchTime;
+        _table = new LockTable(valid, this);
     }
 
     /// <inheritdoc />
@@ -158,6 +162,13 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
             case ExpireTick:
                 _table.ExpireDue(Now);
                 break;
+            case IdleSweepTick:
+                if (!_table.SweepIdleOwners())
+                {
+                    Timers.Cancel(IdleSweepTimerKey);
+                }
+
+                break;
             default:
                 // Rendered here, safely: the logger would call the message's ToString itself,
                 // and one that throws breaks logging for the whole actor system.
@@ -267,6 +278,15 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     {
         var delay = Math.Clamp(deadline - Now, 0, MaxTimerDelayMs);
         Timers.StartSingleTimer(ExpireTimerKey, ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
+    }
+
+    void ILockEffects.StartIdleSweep() =>
+        Timers.StartPeriodicTimer(IdleSweepTimerKey, IdleSweepTick.Instance, _idleSweepPeriod);
+
+    /// <summary>The manager's own reminder to unwatch owners idle for a while.</summary>
+    private sealed class IdleSweepTick : INoSerializationVerificationNeeded
+    {
+        public static readonly IdleSweepTick Instance = new();
     }
 
     /// <summary>The manager's own reminder to time out due waits.</summary>

@@ -18,6 +18,9 @@ public sealed class LockManagerSettings
     /// <summary>The default of <see cref="MaxKeysPerRequest"/>.</summary>
     public const int DefaultMaxKeysPerRequest = 1024;
 
+    /// <summary>The default of <see cref="MaxIdleOwnersWatched"/>.</summary>
+    public const int DefaultMaxIdleOwnersWatched = 1000;
+
     /// <summary>Attached to every grant (<see cref="LockGrant.Metadata"/>) and returned by <see cref="GetMeta"/>. Default null.</summary>
     public object? Metadata { get; set; }
 
@@ -39,8 +42,26 @@ public sealed class LockManagerSettings
     /// </summary>
     public int MaxKeysPerRequest { get; set; } = DefaultMaxKeysPerRequest;
 
+    /// <summary>
+    /// How long an owner that holds and waits for nothing any more stays watched, so that an actor
+    /// that locks again soon (one that takes a lock per message, say) is not unwatched and watched
+    /// again every time: each costs a system message to the owner and Akka's bookkeeping on both
+    /// sides. The manager unwatches such an owner between this and twice this after it went idle.
+    /// Default 1 second; <see cref="TimeSpan.Zero"/> unwatches at once. Must not be negative.
+    /// Keeping an idle owner watched changes nothing it can observe: it holds nothing, so its
+    /// termination frees nothing.
+    /// </summary>
+    public TimeSpan IdleOwnerWatchTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The most owners kept watched while they hold and wait for nothing (see
+    /// <see cref="IdleOwnerWatchTime"/>); beyond it the one idle longest is unwatched. Default 1000;
+    /// 0 unwatches at once. Must not be negative.
+    /// </summary>
+    public int MaxIdleOwnersWatched { get; set; } = DefaultMaxIdleOwnersWatched;
+
     /// <summary>Returns a validated copy of these settings.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A timeout is zero or negative (other than infinite), or <see cref="MaxKeysPerRequest"/> is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A timeout is zero or negative (other than infinite), <see cref="MaxKeysPerRequest"/> is below 1, or <see cref="IdleOwnerWatchTime"/> or <see cref="MaxIdleOwnersWatched"/> is negative.</exception>
     public LockManagerSettings Validated()
     {
         CheckTimeout(DefaultAwaitTimeout, nameof(DefaultAwaitTimeout));
@@ -51,12 +72,26 @@ public sealed class LockManagerSettings
                 $"{nameof(MaxKeysPerRequest)} must be at least 1, got {MaxKeysPerRequest}.");
         }
 
+        if (IdleOwnerWatchTime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleOwnerWatchTime), IdleOwnerWatchTime,
+                $"{nameof(IdleOwnerWatchTime)} must be zero or positive, got {IdleOwnerWatchTime}.");
+        }
+
+        if (MaxIdleOwnersWatched < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxIdleOwnersWatched), MaxIdleOwnersWatched,
+                $"{nameof(MaxIdleOwnersWatched)} must be zero or positive, got {MaxIdleOwnersWatched}.");
+        }
+
         return new LockManagerSettings
         {
             Metadata = Metadata,
             DefaultAwaitTimeout = DefaultAwaitTimeout,
             DefaultAwaitAllTimeout = DefaultAwaitAllTimeout,
             MaxKeysPerRequest = MaxKeysPerRequest,
+            IdleOwnerWatchTime = IdleOwnerWatchTime,
+            MaxIdleOwnersWatched = MaxIdleOwnersWatched,
         };
     }
 

@@ -208,6 +208,10 @@ internal sealed class NullEffects : ILockEffects
     public void WakeAt(long deadline)
     {
     }
+
+    public void StartIdleSweep()
+    {
+    }
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using LockActors.Table;
 using Akka.Dispatch.SysMsg;
 
 namespace LockActors.Client;
@@ -45,7 +46,7 @@ internal enum RequestKind
 /// taken on a fresh object goes through the runtime's slow path and leaves a sync block for the
 /// finalizer thread, and there is one of these references per handle.</para>
 /// </remarks>
-internal sealed class LockOwnerRef : MinimalActorRef
+internal sealed class LockOwnerRef : MinimalActorRef, ISingleUseOwner
 {
     // The request's phase, in the low bits of _state: a completion moves it out of InFlight or
     // Cancelling exactly once. The bits above count requests, so a time-out aimed at one request

@@ -25,4 +25,10 @@ internal interface ILockEffects
     /// table's clock. Each call replaces the previous request.
     /// </summary>
     void WakeAt(long deadline);
+
+    /// <summary>
+    /// Call <see cref="LockTable.SweepIdleOwners"/> every <see cref="LockManagerSettings.IdleOwnerWatchTime"/>
+    /// until it returns false: an owner that holds nothing is kept watched for now.
+    /// </summary>
+    void StartIdleSweep();
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 
 namespace LockActors.Table;
@@ -39,9 +40,15 @@ internal sealed class LockTable
     private const int SmallListLimit = 8;
 
     private readonly Dictionary<object, KeyEntry> _keys = new();
-    private readonly Dictionary<IActorRef, Party> _parties = new();
+    private readonly ActorRefComparer _actors = new();
+    private readonly Dictionary<IActorRef, Party> _parties;
     private readonly PriorityQueue<Wait, long> _deadlines = new();
     private readonly Queue<KeyEntry> _dirty = new();
+
+    // Owners that hold and wait for nothing but stay watched for a while, oldest first (see Forget).
+    private readonly LinkedList<Party> _idle = new();
+    private int _idleEpoch;
+    private bool _sweeping;
     private readonly ILockEffects _fx;
     private readonly LockManagerSettings _settings;
     private long _lastToken;
@@ -58,13 +65,17 @@ internal sealed class LockTable
         _settings = settings;
         _fx = effects;
         _lastToken = lastToken;
+        _parties = new Dictionary<IActorRef, Party>(_actors);
     }
 
     /// <summary>Number of keys that are held or waited for.</summary>
     public int KeyCount => _keys.Count;
 
     /// <summary>Number of actors that hold or wait for something (each watched once).</summary>
-    public int PartyCount => _parties.Count;
+    public int PartyCount => _parties.Count - _idle.Count;
+
+    /// <summary>Owners that hold and wait for nothing but are still watched (see <see cref="LockManagerSettings.IdleOwnerWatchTime"/>).</summary>
+    public int IdleOwnerCount => _idle.Count;
 
     /// <summary>The last fencing token handed out.</summary>
     public long LastToken => _lastToken;
@@ -455,6 +466,7 @@ internal sealed class LockTable
     {
         if (!_parties.TryGetValue(actor, out var party))
         {
+            _actors.Forget(actor);
             return [];
         }
 
@@ -507,6 +519,9 @@ internal sealed class LockTable
 
         _keys.Clear();
         _parties.Clear();
+        _idle.Clear();
+        _sweeping = false;
+        _actors.Clear();
         _deadlines.Clear();
         _dirty.Clear();
         _settledWaitsInHeap = 0;
@@ -526,28 +541,100 @@ internal sealed class LockTable
 
     private Party Enlist(IActorRef actor)
     {
-        if (!_parties.TryGetValue(actor, out var party))
+        ref var party = ref CollectionsMarshal.GetValueRefOrAddDefault(_parties, actor, out var known);
+        if (!known)
         {
             party = new Party(actor);
-            _parties.Add(actor, party);
             _fx.Watch(actor);
         }
+        else if (party!.IdleNode?.List is not null)
+        {
+            _idle.Remove(party.IdleNode);
+        }
 
-        return party;
+        return party!;
     }
 
-    /// <summary>Unwatches and drops a party that holds and waits for nothing.</summary>
+    /// <summary>
+    /// Lets go of a party that holds and waits for nothing: a dead one is dropped; a live one is kept
+    /// watched for a while, so an actor that locks again soon (one that locks per message, say) is not
+    /// unwatched and watched again each time — two system messages and Akka's watch bookkeeping per
+    /// lock. At most <see cref="LockManagerSettings.MaxIdleOwnersWatched"/> stay, none for longer than
+    /// about twice <see cref="LockManagerSettings.IdleOwnerWatchTime"/>; the client's owners, used for
+    /// one lock each, are unwatched at once.
+    /// </summary>
     private void Forget(Party party, bool dead = false)
     {
-        if (!party.IsEmpty || !_parties.Remove(party.Actor))
+        if (!party.IsEmpty || party.Dropped)
         {
             return;
         }
 
-        if (!dead)
+        if (dead)
+        {
+            Drop(party, unwatch: false);
+            return;
+        }
+
+        if (party.IdleNode?.List is not null)
+        {
+            return;
+        }
+
+        if (party.Actor is ISingleUseOwner || _settings.MaxIdleOwnersWatched == 0 || _settings.IdleOwnerWatchTime == TimeSpan.Zero)
+        {
+            Drop(party, unwatch: true);
+            return;
+        }
+
+        party.IdleNode ??= new LinkedListNode<Party>(party);
+        party.IdleSince = _idleEpoch;
+        _idle.AddLast(party.IdleNode);
+        if (_idle.Count > _settings.MaxIdleOwnersWatched)
+        {
+            Drop(_idle.First!.Value, unwatch: true);
+        }
+
+        if (!_sweeping)
+        {
+            _sweeping = true;
+            _fx.StartIdleSweep();
+        }
+    }
+
+    /// <summary>Removes a party from the table (and from the idle owners), unwatching it unless it is dead.</summary>
+    private void Drop(Party party, bool unwatch)
+    {
+        party.Dropped = true;
+        _parties.Remove(party.Actor);
+        if (party.IdleNode?.List is not null)
+        {
+            _idle.Remove(party.IdleNode);
+        }
+
+        _actors.Forget(party.Actor);
+        if (unwatch)
         {
             _fx.Unwatch(party.Actor);
         }
+    }
+
+    /// <summary>
+    /// Unwatches the owners that have held and waited for nothing since before the previous sweep
+    /// (the manager sweeps every <see cref="LockManagerSettings.IdleOwnerWatchTime"/> while
+    /// <see cref="ILockEffects.StartIdleSweep"/> is in force).
+    /// </summary>
+    /// <returns>True while idle owners remain, so sweeping should go on; false to stop.</returns>
+    public bool SweepIdleOwners()
+    {
+        _idleEpoch++;
+        while (_idle.First is { } oldest && oldest.Value.IdleSince < _idleEpoch - 1)
+        {
+            Drop(oldest.Value, unwatch: true);
+        }
+
+        _sweeping = _idle.Count > 0;
+        return _sweeping;
     }
 
     /// <summary>
@@ -689,10 +776,9 @@ internal sealed class LockTable
         {
             if (entry.IsIdle)
             {
-                if (_keys.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry))
-                {
-                    _keys.Remove(entry.Key);
-                }
+                // An entry can be queued here more than once; only the first visit removes it. The
+                // table holds one entry per key and drops entries only here, so what is removed is it.
+                _keys.Remove(entry.Key);
 
                 continue;
             }
@@ -1073,11 +1159,18 @@ internal sealed class LockTable
         }
 
         Check(holdings == _parties.Values.Sum(p => p.HeldCount), "some holding is missing from its owner's list");
+        Check(_idle.Count <= _settings.MaxIdleOwnersWatched, $"{_idle.Count} idle owners kept watched, more than {_settings.MaxIdleOwnersWatched}");
+        Check(_idle.All(p => _parties.TryGetValue(p.Actor, out var filed) && filed == p), "an idle owner is not filed as a party");
+        Check(_idle.Count == 0 || _sweeping, "idle owners are kept watched but no sweep is running");
 
         foreach (var (actor, party) in _parties)
         {
             Check(party.Actor.Equals(actor), $"party {actor} is filed under another actor");
-            Check(!party.IsEmpty, $"party {actor} holds and waits for nothing but is still watched");
+            var idle = party.IdleNode?.List is not null;
+            Check(party.IsEmpty == idle, idle
+                ? $"idle party {actor} holds or waits for something"
+                : $"party {actor} holds and waits for nothing but is still watched and not among the idle owners");
+            Check(!party.Dropped, $"party {actor} was dropped but is still filed");
             var held = 0;
             Holding? previous = null;
             for (var holding = party.FirstHeld; holding is not null; holding = holding.HeldNext)

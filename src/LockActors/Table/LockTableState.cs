@@ -323,6 +323,15 @@ internal sealed class Party(IActorRef actor)
 
     public int WaitCount;
 
+    /// <summary>This party's place among the idle owners kept watched; in the list only while idle.</summary>
+    public LinkedListNode<Party>? IdleNode;
+
+    /// <summary>The table's sweep count when the party last became idle.</summary>
+    public int IdleSince;
+
+    /// <summary>True once the table dropped the party (a later request for its actor makes a new one).</summary>
+    public bool Dropped;
+
     public bool IsEmpty => HeldCount == 0 && WaitCount == 0;
 
     /// <summary>Takes a slot of <paramref name="entry"/> under the given grant.</summary>

@@ -154,5 +154,9 @@ public sealed class ComplexityGuardSpecs
         public void WakeAt(long deadline)
         {
         }
+
+        public void StartIdleSweep()
+        {
+        }
     }
 }

@@ -28,6 +28,14 @@ public sealed class LockTablePropertySpecs
         Prop.ForAll(OpGen.Sequences, ops => new ModelRun().Execute(ops));
 
     /// <summary>
+    /// The same with idle owners kept watched (at most two, so the limit is reached all the time):
+    /// replies and state must not change at all; only the watches differ, within the settings' bounds.
+    /// </summary>
+    [Property(MaxTest = Sequences / 5)]
+    public Property Keeping_idle_owners_watched_changes_nothing_but_the_watches() =>
+        Prop.ForAll(OpGen.Sequences, ops => new ModelRun(maxIdleOwners: 2).Execute(ops));
+
+    /// <summary>
     /// Guards the generator: a property over sequences that never reach shared holders, semaphores
     /// or priority overtakes would pass without testing them. A fixed seed keeps this deterministic.
     /// </summary>
@@ -127,6 +135,9 @@ internal sealed record DieOp(int Owner) : Op;
 
 internal sealed record AdvanceOp(int Ms, bool ToNextWake) : Op;
 
+/// <summary>The manager's periodic sweep of idle owners (see <see cref="LockTable.SweepIdleOwners"/>).</summary>
+internal sealed record SweepIdleOp : Op;
+
 internal static class OpGen
 {
     public const int Owners = 5;
@@ -215,7 +226,8 @@ internal static class OpGen
         (3, Owner.Select(o => (Op)new GoodbyeOp(o))),
         (5, from o in Owner from all in Gen.Elements(true, false) from ks in KeyList(2, AllKeys) select (Op)new CancelAwaitOp(o, all ? null : ks.Distinct().ToArray())),
         (2, Owner.Select(o => (Op)new DieOp(o))),
-        (12, from ms in Gen.Choose(1, 60) from w in Rarely select (Op)new AdvanceOp(ms, w)));
+        (12, from ms in Gen.Choose(1, 60) from w in Rarely select (Op)new AdvanceOp(ms, w)),
+        (3, Gen.Constant((Op)new SweepIdleOp())));
 
     public static readonly Arbitrary<Op[]> Sequences = Arb.From(
         Gen.Choose(LockTablePropertySpecs.MinOps, LockTablePropertySpecs.MaxOps).SelectMany(n => Gen.ArrayOf(Operation, n)),
@@ -272,11 +284,12 @@ internal sealed class ModelRun
     private static readonly object[] Keys = Enumerable.Range(0, OpGen.KeyCount).Select(i => (object)$"k{i}").ToArray();
     private const string Metadata = "orders-db";
 
-    private readonly LockManagerSettings _settings = new LockManagerSettings
-    {
-        Metadata = Metadata,
-        DefaultAwaitTimeout = TimeSpan.FromMilliseconds(30),
-    }.Validated();
+    private readonly LockManagerSettings _settings;
+    private readonly int _maxIdleOwners;
+
+    // Idle owners still watched, with the sweep count when each was first seen idle; and the sweeps so far.
+    private readonly Dictionary<IActorRef, int> _idleSince = new();
+    private int _sweeps;
 
     private readonly RecordingEffects _fx = new();
     private readonly LockTable _table;
@@ -313,9 +326,18 @@ internal sealed class ModelRun
     private int _step;
     private Op? _op;
 
-    public ModelRun(Coverage? coverage = null)
+    /// <param name="coverage">Where to count the states reached, if anywhere.</param>
+    /// <param name="maxIdleOwners">Owners kept watched while idle; 0 unwatches them at once (the contract's plain rule).</param>
+    public ModelRun(Coverage? coverage = null, int maxIdleOwners = 0)
     {
         _coverage = coverage;
+        _maxIdleOwners = maxIdleOwners;
+        _settings = new LockManagerSettings
+        {
+            Metadata = Metadata,
+            DefaultAwaitTimeout = TimeSpan.FromMilliseconds(30),
+            MaxIdleOwnersWatched = maxIdleOwners,
+        }.Validated();
         _table = new LockTable(_settings, _fx);
         for (var i = 0; i < _owners.Length; i++)
         {
@@ -584,6 +606,11 @@ internal sealed class ModelRun
 
                 break;
             }
+
+            case SweepIdleOp:
+                _table.SweepIdleOwners();
+                _sweeps++;
+                break;
 
             default:
                 throw new InvalidOperationException($"unknown operation {op}");
@@ -1004,8 +1031,26 @@ internal sealed class ModelRun
         var busyKeys = Keys.Count(InUse);
         Check(_table.KeyCount == busyKeys, () => $"KeyCount {_table.KeyCount}, model {busyKeys}");
         Check(_table.PartyCount == parties.Count, () => $"PartyCount {_table.PartyCount}, model {parties.Count}");
-        Check(_fx.Watched.Count == parties.Count && parties.All(_fx.Watched.Contains),
+        Check(parties.All(_fx.Watched.Contains),
             () => $"watched [{string.Join(",", _fx.Watched)}], holding or waiting [{string.Join(",", parties)}]");
+
+        // An owner that holds and waits for nothing is unwatched at once, or kept watched within the
+        // settings' bounds: at most so many, none past the second sweep after it went idle.
+        var idle = _fx.Watched.Where(w => !parties.Exists(p => Same(p, w))).ToList();
+        foreach (var gone in _idleSince.Keys.Where(a => !idle.Contains(a)).ToList())
+        {
+            _idleSince.Remove(gone);
+        }
+
+        foreach (var actor in idle)
+        {
+            _idleSince.TryAdd(actor, _sweeps);
+        }
+
+        Check(idle.Count <= _maxIdleOwners && _table.IdleOwnerCount == idle.Count,
+            () => $"idle owners still watched [{string.Join(",", idle)}], table counts {_table.IdleOwnerCount}, at most {_maxIdleOwners} allowed");
+        Check(_idleSince.All(i => i.Value >= _sweeps - 1),
+            () => $"idle owners watched past the second sweep: {string.Join(",", _idleSince.Where(i => i.Value < _sweeps - 1).Select(i => i.Key))}");
 
         // 6. The manager will be woken no later than the earliest pending deadline.
         var nextDeadline = _waits.Where(w => w.Deadline != LockTable.Never).Select(w => (long?)w.Deadline).Min();

@@ -75,6 +75,11 @@ internal sealed class RecordingEffects : ILockEffects
 
     public void WakeAt(long deadline) => LastWakeAt = deadline;
 
+    /// <summary>How many times the table asked for idle owners to be swept.</summary>
+    public int IdleSweepsStarted { get; private set; }
+
+    public void StartIdleSweep() => IdleSweepsStarted++;
+
     /// <summary>What Akka does when a watched actor terminates: the watch ends by itself.</summary>
     public void ActorDied(IActorRef actor) => _watched.Remove(actor);
 
@@ -115,7 +120,9 @@ internal sealed class TableFixture
 {
     public TableFixture(LockManagerSettings? settings = null)
     {
-        Settings = (settings ?? new LockManagerSettings()).Validated();
+        // Unless a spec says otherwise, owners are unwatched as soon as they hold and wait for
+        // nothing, so specs can check the watch rule exactly; IdleOwnerSpecs keep them watched.
+        Settings = (settings ?? new LockManagerSettings { IdleOwnerWatchTime = TimeSpan.Zero }).Validated();
         Effects = new RecordingEffects();
         Table = new LockTable(Settings, Effects);
     }
