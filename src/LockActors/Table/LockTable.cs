@@ -123,7 +123,8 @@ internal sealed class LockTable
             }
         }
 
-        GrantNow(owner, replyTo, [key], isMulti: false, [entry ?? AddEntry(key, terms.Capacity)], terms);
+        var taken = entry ?? AddEntry(key, terms.Capacity);
+        GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref taken), terms);
     }
 
     /// <summary><see cref="LockActors.Await"/> of an ordinary exclusive lock.</summary>
@@ -160,7 +161,8 @@ internal sealed class LockTable
 
         if (entry is null || CanGrantNow(entry, terms))
         {
-            GrantNow(owner, replyTo, [key], isMulti: false, [entry ?? AddEntry(key, terms.Capacity)], terms);
+            var taken = entry ?? AddEntry(key, terms.Capacity);
+        GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref taken), terms);
             return;
         }
 
@@ -644,7 +646,7 @@ internal sealed class LockTable
     /// those can never be granted now and are refused as self-deadlocks (which may free a queue's
     /// first place, hence the settle).
     /// </summary>
-    private void GrantNow(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, in LockTerms terms)
+    private void GrantNow(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms)
     {
         var party = Enlist(owner);
         var grant = NextGrant(owner, keys, isMulti, terms.Mode, terms.Permits);
