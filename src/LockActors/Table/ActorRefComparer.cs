@@ -10,9 +10,13 @@ namespace LockActors.Table;
 /// per request, so it pays that once per reference object instead.
 /// </summary>
 /// <remarks>
-/// Not thread-safe: one per table, used on the manager's thread. Holds at most
+/// <para>Not thread-safe: one per table, used on the manager's thread. Holds at most
 /// <see cref="Slots"/> references; <see cref="Forget"/> drops one the table no longer knows of, so
-/// the references of departed owners are not kept alive.
+/// the references of departed owners are not kept alive.</para>
+/// <para>A reference's slot comes from its path's uid (random per actor incarnation; zero for
+/// temporary paths, which then share a slot), not from <see cref="RuntimeHelpers.GetHashCode(object)"/>:
+/// the first identity hash of an object is slow, and the client's owners are new for every lock.
+/// Those (<see cref="ISingleUseOwner"/>) keep their own hash and skip the cache.</para>
 /// </remarks>
 internal sealed class ActorRefComparer : IEqualityComparer<IActorRef>
 {
@@ -26,7 +30,12 @@ internal sealed class ActorRefComparer : IEqualityComparer<IActorRef>
     /// <inheritdoc />
     public int GetHashCode(IActorRef actor)
     {
-        ref var slot = ref _slots[RuntimeHelpers.GetHashCode(actor) & (Slots - 1)];
+        if (actor is ISingleUseOwner)
+        {
+            return actor.GetHashCode();
+        }
+
+        ref var slot = ref SlotOf(actor);
         if (ReferenceEquals(slot.Actor, actor))
         {
             return slot.Hash;
@@ -40,12 +49,19 @@ internal sealed class ActorRefComparer : IEqualityComparer<IActorRef>
     /// <summary>Drops <paramref name="actor"/>'s remembered hash, if it is remembered.</summary>
     public void Forget(IActorRef actor)
     {
-        ref var slot = ref _slots[RuntimeHelpers.GetHashCode(actor) & (Slots - 1)];
+        if (actor is ISingleUseOwner)
+        {
+            return;
+        }
+
+        ref var slot = ref SlotOf(actor);
         if (ReferenceEquals(slot.Actor, actor))
         {
             slot = default;
         }
     }
+
+    private ref Slot SlotOf(IActorRef actor) => ref _slots[(int)actor.Path.Uid & (Slots - 1)];
 
     /// <summary>Drops every remembered hash.</summary>
     public void Clear() => Array.Clear(_slots);
