@@ -220,7 +220,7 @@ internal sealed class NullEffects : ILockEffects
 /// allocates nothing and registers nothing. It serves one caller at a time: the reply it gets is the
 /// answer to the one request in flight, which is all the correlation a sequential caller needs.
 /// </summary>
-internal sealed class ReplySlot : MinimalActorRef, IValueTaskSource<object>
+internal class ReplySlot : MinimalActorRef, IValueTaskSource<object>
 {
     private ManualResetValueTaskSourceCore<object> _core;
 
@@ -258,3 +258,9 @@ internal sealed class ReplySlot : MinimalActorRef, IValueTaskSource<object>
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
 }
+
+/// <summary>
+/// A <see cref="ReplySlot"/> used as the owner of one lock only, like the client's per-lock owners:
+/// marked so, the manager unwatches it as soon as it holds nothing instead of keeping it watched.
+/// </summary>
+internal sealed class SingleUseReplySlot(IActorRefProvider provider) : ReplySlot(provider, asyncContinuations: true), LockActors.Table.ISingleUseOwner;
