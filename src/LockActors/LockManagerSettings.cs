@@ -21,6 +21,9 @@ public sealed class LockManagerSettings
     /// <summary>The default of <see cref="MaxIdleOwnersWatched"/>.</summary>
     public const int DefaultMaxIdleOwnersWatched = 1000;
 
+    /// <summary>The largest <see cref="IdleOwnerWatchTime"/>: one day (the manager's timers are not meant for longer periods).</summary>
+    public static readonly TimeSpan MaxIdleOwnerWatchTime = TimeSpan.FromDays(1);
+
     /// <summary>Attached to every grant (<see cref="LockGrant.Metadata"/>) and returned by <see cref="GetMeta"/>. Default null.</summary>
     public object? Metadata { get; set; }
 
@@ -47,7 +50,7 @@ public sealed class LockManagerSettings
     /// that locks again soon (one that takes a lock per message, say) is not unwatched and watched
     /// again every time: each costs a system message to the owner and Akka's bookkeeping on both
     /// sides. The manager unwatches such an owner between this and twice this after it went idle.
-    /// Default 1 second; <see cref="TimeSpan.Zero"/> unwatches at once. Must not be negative.
+    /// Default 1 second; <see cref="TimeSpan.Zero"/> unwatches at once. Must be from zero to one day.
     /// Keeping an idle owner watched changes nothing it can observe: it holds nothing, so its
     /// termination frees nothing.
     /// </summary>
@@ -61,7 +64,7 @@ public sealed class LockManagerSettings
     public int MaxIdleOwnersWatched { get; set; } = DefaultMaxIdleOwnersWatched;
 
     /// <summary>Returns a validated copy of these settings.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A timeout is zero or negative (other than infinite), <see cref="MaxKeysPerRequest"/> is below 1, or <see cref="IdleOwnerWatchTime"/> or <see cref="MaxIdleOwnersWatched"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A timeout is zero or negative (other than infinite), <see cref="MaxKeysPerRequest"/> is below 1, <see cref="IdleOwnerWatchTime"/> is negative or above a day, or <see cref="MaxIdleOwnersWatched"/> is negative.</exception>
     public LockManagerSettings Validated()
     {
         CheckTimeout(DefaultAwaitTimeout, nameof(DefaultAwaitTimeout));
@@ -72,10 +75,10 @@ public sealed class LockManagerSettings
                 $"{nameof(MaxKeysPerRequest)} must be at least 1, got {MaxKeysPerRequest}.");
         }
 
-        if (IdleOwnerWatchTime < TimeSpan.Zero)
+        if (IdleOwnerWatchTime < TimeSpan.Zero || IdleOwnerWatchTime > MaxIdleOwnerWatchTime)
         {
             throw new ArgumentOutOfRangeException(nameof(IdleOwnerWatchTime), IdleOwnerWatchTime,
-                $"{nameof(IdleOwnerWatchTime)} must be zero or positive, got {IdleOwnerWatchTime}.");
+                $"{nameof(IdleOwnerWatchTime)} must be from zero to {MaxIdleOwnerWatchTime}, got {IdleOwnerWatchTime}.");
         }
 
         if (MaxIdleOwnersWatched < 0)
