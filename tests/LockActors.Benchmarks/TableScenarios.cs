@@ -51,6 +51,8 @@ internal sealed class TableScenarios(BenchConfig cfg)
 
         var heldPerKey = new List<double>();
         var waitPerWaiter = new List<double>();
+        var floorPerKey = new List<double>();
+        var floorPerWaiter = new List<double>();
         var waitKeyBytes = KeyStringBytes(keys, i => $"wkey-{i % 1000}");
         var reps = cfg.Quick ? 2 : 3;
         for (var r = 0; r < reps; r++)
@@ -94,12 +96,56 @@ internal sealed class TableScenarios(BenchConfig cfg)
                 GC.KeepAlive(table);
                 GC.KeepAlive(waiterRefs);
             }
+
+            {
+                // Floor per key: the same key strings in a BCL dictionary, all mapping to one object.
+                var value = new object();
+                var before = Harness.SettledHeap();
+                var map = new Dictionary<object, object>();
+                for (var o = 0; o < owners; o++)
+                {
+                    for (var k = 0; k < perOwner; k++)
+                    {
+                        map.Add($"key-{o}-{k}", value);
+                    }
+                }
+
+                var after = Harness.SettledHeap();
+                floorPerKey.Add((after - before) / (double)keys);
+                GC.KeepAlive(map);
+                GC.KeepAlive(value);
+            }
+
+            {
+                // Floor per waiter: the same fake owners in a BCL dictionary, plus one BCL heap entry each.
+                var value = new object();
+                var waiterRefs = FakeOwner.Many(keys);
+                var before = Harness.SettledHeap();
+                var byOwner = new Dictionary<Akka.Actor.IActorRef, object>();
+                var heap = new PriorityQueue<object, long>();
+                for (var i = 0; i < keys; i++)
+                {
+                    byOwner.Add(waiterRefs[i], value);
+                    heap.Enqueue(value, 5_000);
+                }
+
+                var after = Harness.SettledHeap();
+                floorPerWaiter.Add((after - before) / (double)keys);
+                GC.KeepAlive(byOwner);
+                GC.KeepAlive(heap);
+                GC.KeepAlive(waiterRefs);
+                GC.KeepAlive(value);
+            }
         }
 
         Harness.Add(new Result("e.bytes-per-held-key", $"100k string keys held by 1,000 owners, after full GC, keys included (the key string alone: {keyBytes:N0} B)",
             Harness.Median(heldPerKey), heldPerKey.Min(), heldPerKey.Max(), "B/key", null));
         Harness.Add(new Result("e.bytes-per-waiter", $"100k waiters (own actor each, 5 s timeout) on 1,000 held keys, key in the request included (key string alone: {waitKeyBytes:N0} B)",
             Harness.Median(waitPerWaiter), waitPerWaiter.Min(), waitPerWaiter.Max(), "B/waiter", null));
+        Harness.Add(new Result("e.floor-dictionary-per-key", "floor: the same 100k key strings in a Dictionary<object, object> mapping all to one object, after full GC, keys included (no lock state at all)",
+            Harness.Median(floorPerKey), floorPerKey.Min(), floorPerKey.Max(), "B/key", null));
+        Harness.Add(new Result("e.floor-per-waiter", "floor: the same 100k fake owners in a Dictionary<IActorRef, object> plus one PriorityQueue<object, long> entry each, after full GC (no wait or owner record)",
+            Harness.Median(floorPerWaiter), floorPerWaiter.Min(), floorPerWaiter.Max(), "B/waiter", null));
     }
 
     /// <summary>
