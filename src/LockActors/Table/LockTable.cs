@@ -339,7 +339,7 @@ internal sealed class LockTable
             return;
         }
 
-        if (!_parties.TryGetValue(owner, out var party) || party.WaitCount == 0)
+        if (!_parties.TryGetValue(owner, out var party) || party.FirstWait is null)
         {
             return;
         }
@@ -567,7 +567,7 @@ internal sealed class LockTable
         }
 
         _fx.Send(replyTo, new LockAcquired(grant));
-        if (party.WaitCount > 0)
+        if (party.FirstWait is not null)
         {
             RefuseSelfDeadlocks(party);
             Settle();
@@ -668,7 +668,7 @@ internal sealed class LockTable
             wait = next;
         }
 
-        var released = new List<object>(party.HeldCount);
+        var released = new List<object>();
         while (party.FirstHeld is { } holding)
         {
             released.Add(holding.Entry.Key);
@@ -1072,8 +1072,7 @@ internal sealed class LockTable
             }
         }
 
-        Check(holdings == _parties.Values.Sum(p => p.HeldCount), "some holding is missing from its owner's list");
-
+        var listed = 0;
         foreach (var (actor, party) in _parties)
         {
             Check(party.Actor.Equals(actor), $"party {actor} is filed under another actor");
@@ -1090,12 +1089,12 @@ internal sealed class LockTable
                 previous = holding;
             }
 
-            Check(held == party.HeldCount, $"party {actor} counts {party.HeldCount} held keys but lists {held}");
+            listed += held;
 
-            var count = 0;
+            Wait? previousWait = null;
             for (var wait = party.FirstWait; wait is not null; wait = wait.OwnerNext)
             {
-                count++;
+                Check(wait.OwnerPrev == (wait == party.FirstWait ? LastOf(party) : previousWait), $"the waits of {actor} are badly linked");
                 Check(wait.Pending && wait.Owner == party, $"party {actor} lists a settled or foreign wait");
                 for (var i = 0; i < wait.NodeCount; i++)
                 {
@@ -1109,12 +1108,24 @@ internal sealed class LockTable
                     Check(linked && _keys.TryGetValue(node.Entry.Key, out var e) && e == node.Entry,
                         $"a wait of {actor} is missing from the queue of {KeyText.Of(node.Entry.Key)}");
                 }
-            }
 
-            Check(count == party.WaitCount, $"party {actor} counts {party.WaitCount} waits but lists {count}");
+                previousWait = wait;
+            }
         }
 
+        Check(holdings == listed, "some holding is missing from its owner's list");
         Check(_dirty.Count == 0, "keys are left unsettled after an operation");
+
+        static Wait? LastOf(Party party)
+        {
+            var last = party.FirstWait;
+            while (last?.OwnerNext is { } next)
+            {
+                last = next;
+            }
+
+            return last;
+        }
     }
 
     private static void Check(bool condition, string violation)

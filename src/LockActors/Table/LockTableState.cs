@@ -276,7 +276,7 @@ internal sealed class Wait : WaitNode
     /// <summary>False once the wait was granted, timed out, refused or withdrawn.</summary>
     public bool Pending = true;
 
-    /// <summary>Links in the owner's list of waits.</summary>
+    /// <summary>Links in the owner's list of waits (see <see cref="Party.FirstWait"/>).</summary>
     public Wait? OwnerPrev, OwnerNext;
 
     /// <summary>True when the wait came from <see cref="AwaitAll"/>.</summary>
@@ -316,14 +316,13 @@ internal sealed class Party(IActorRef actor)
     /// <summary>This party's holdings (linked through <see cref="Holding.HeldNext"/>).</summary>
     public Holding? FirstHeld;
 
-    public int HeldCount;
+    /// <summary>
+    /// This party's pending waits, oldest first, linked through <see cref="Wait.OwnerNext"/> (null after
+    /// the last). The first wait's <see cref="Wait.OwnerPrev"/> is the last wait, so no tail is kept.
+    /// </summary>
+    public Wait? FirstWait;
 
-    /// <summary>This party's pending waits, oldest first.</summary>
-    public Wait? FirstWait, LastWait;
-
-    public int WaitCount;
-
-    public bool IsEmpty => HeldCount == 0 && WaitCount == 0;
+    public bool IsEmpty => FirstHeld is null && FirstWait is null;
 
     /// <summary>Takes a slot of <paramref name="entry"/> under the given grant.</summary>
     public void Hold(KeyEntry entry, long token, IReadOnlyList<object>? multiKeys, LockMode mode, int permits)
@@ -345,7 +344,6 @@ internal sealed class Party(IActorRef actor)
         }
 
         FirstHeld = holding;
-        HeldCount++;
     }
 
     /// <summary>Gives up a holding of this party.</summary>
@@ -367,47 +365,42 @@ internal sealed class Party(IActorRef actor)
 
         holding.HeldPrev = holding.HeldNext = null;
         holding.Entry.FreeHolding(holding);
-        HeldCount--;
     }
 
     public void AddWait(Wait wait)
     {
-        wait.OwnerPrev = LastWait;
         wait.OwnerNext = null;
-        if (LastWait is null)
+        if (FirstWait is null)
         {
+            wait.OwnerPrev = wait;
             FirstWait = wait;
         }
         else
         {
-            LastWait.OwnerNext = wait;
+            var last = FirstWait.OwnerPrev!;
+            wait.OwnerPrev = last;
+            last.OwnerNext = wait;
+            FirstWait.OwnerPrev = wait;
         }
-
-        LastWait = wait;
-        WaitCount++;
     }
 
     public void RemoveWait(Wait wait)
     {
-        if (wait.OwnerPrev is null)
+        var first = FirstWait!;
+        if (wait == first)
         {
             FirstWait = wait.OwnerNext;
+            if (FirstWait is not null)
+            {
+                FirstWait.OwnerPrev = wait.OwnerPrev; // the last wait
+            }
         }
         else
         {
-            wait.OwnerPrev.OwnerNext = wait.OwnerNext;
-        }
-
-        if (wait.OwnerNext is null)
-        {
-            LastWait = wait.OwnerPrev;
-        }
-        else
-        {
-            wait.OwnerNext.OwnerPrev = wait.OwnerPrev;
+            wait.OwnerPrev!.OwnerNext = wait.OwnerNext;
+            (wait.OwnerNext ?? first).OwnerPrev = wait.OwnerPrev; // the last wait's successor is the first
         }
 
         wait.OwnerPrev = wait.OwnerNext = null;
-        WaitCount--;
     }
 }
