@@ -614,7 +614,6 @@ internal sealed class LockTable
     /// <summary>Takes a wait out of every queue and its owner's list; marks its keys for a grant check.</summary>
     private void Withdraw(Wait wait)
     {
-        wait.Pending = false;
         for (var i = 0; i < wait.NodeCount; i++)
         {
             var node = wait.NodeAt(i);
@@ -1053,7 +1052,7 @@ internal sealed class LockTable
             for (var node = entry.Head; node is not null; node = node.Next)
             {
                 var wait = node.Request;
-                Check(node.Prev == prev, $"queue of {k} is badly linked");
+                Check(node == entry.Head || node.Prev == prev, $"queue of {k} is badly linked");
                 Check(wait.Pending, $"queue of {k} holds a settled wait");
                 Check(last is null || last.Priority > wait.Priority || (last.Priority == wait.Priority && last.Id < wait.Id),
                     $"queue of {k} is not in priority, then arrival, order");
@@ -1065,7 +1064,7 @@ internal sealed class LockTable
                 prev = node;
             }
 
-            Check(entry.Tail == prev, $"queue of {k} has a wrong tail");
+            Check(entry.Head is null || entry.Head.Prev == prev, $"queue of {k} has a wrong tail");
             if (entry.Head is not null)
             {
                 Check(!entry.Head.Request.IsGrantable, $"first waiter for {k} could take it but waits");

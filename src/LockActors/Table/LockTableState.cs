@@ -65,8 +65,15 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
     /// <summary>Holders beyond the one in this entry's own slot; null until a key has had two at once.</summary>
     public Dictionary<Party, ExtraHolding>? Others;
 
-    /// <summary>The wait queue of this key: higher priority first, then first come first.</summary>
-    public WaitNode? Head, Tail;
+    /// <summary>
+    /// The wait queue of this key: higher priority first, then first come first. Linked through
+    /// <see cref="WaitNode.Next"/> (null after the last); the head's <see cref="WaitNode.Prev"/> is the
+    /// last node, so no tail is kept.
+    /// </summary>
+    public WaitNode? Head;
+
+    /// <summary>The last node of the wait queue, or null when nobody waits.</summary>
+    public WaitNode? Tail => Head?.Prev;
 
     public override KeyEntry Entry => this;
 
@@ -161,48 +168,42 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
         var after = Tail;
         while (after is not null && after.Request.Priority < priority)
         {
-            after = after.Prev;
-        }
-
-        node.Prev = after;
-        node.Next = after is null ? Head : after.Next;
-        if (node.Next is null)
-        {
-            Tail = node;
-        }
-        else
-        {
-            node.Next.Prev = node;
+            after = after == Head ? null : after.Prev;
         }
 
         if (after is null)
         {
+            node.Prev = Head is null ? node : Head.Prev; // the tail, or the node itself when alone
+            node.Next = Head;
+            if (Head is not null)
+            {
+                Head.Prev = node;
+            }
+
             Head = node;
+            return;
         }
-        else
-        {
-            after.Next = node;
-        }
+
+        node.Prev = after;
+        node.Next = after.Next;
+        (after.Next ?? Head!).Prev = node; // a new tail is the head's Prev
+        after.Next = node;
     }
 
     public void Unlink(WaitNode node)
     {
-        if (node.Prev is null)
+        if (node == Head)
         {
             Head = node.Next;
+            if (Head is not null)
+            {
+                Head.Prev = node.Prev; // the tail
+            }
         }
         else
         {
-            node.Prev.Next = node.Next;
-        }
-
-        if (node.Next is null)
-        {
-            Tail = node.Prev;
-        }
-        else
-        {
-            node.Next.Prev = node.Prev;
+            node.Prev!.Next = node.Next;
+            (node.Next ?? Head!).Prev = node.Prev; // a new tail is the head's Prev
         }
 
         node.Prev = node.Next = null;
@@ -228,6 +229,7 @@ internal class WaitNode
     /// <summary>The key whose queue the node is in.</summary>
     public KeyEntry Entry { get; protected set; } = null!;
 
+    /// <summary>Links in the key's queue (see <see cref="KeyEntry.Head"/>); Prev is null only when the node is not queued.</summary>
     public WaitNode? Prev, Next;
 }
 
@@ -273,8 +275,8 @@ internal sealed class Wait : WaitNode
     /// <summary>The nodes for the keys after the first; null for a single key.</summary>
     public readonly WaitNode[]? OtherNodes;
 
-    /// <summary>False once the wait was granted, timed out, refused or withdrawn.</summary>
-    public bool Pending = true;
+    /// <summary>False once the wait was granted, timed out, refused or withdrawn (its node left its first key's queue).</summary>
+    public bool Pending => Prev is not null;
 
     /// <summary>Links in the owner's list of waits (see <see cref="Party.FirstWait"/>).</summary>
     public Wait? OwnerPrev, OwnerNext;
