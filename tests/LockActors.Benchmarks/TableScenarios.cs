@@ -173,7 +173,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
             ("object[1] (key list)", () => new object[1]),
             ("Party", () => new Party(owner)),
             ("Wait (single key: it is its own queue node)", () => new Wait(1, party, owner, [entry], keys, false, LockTerms.Default, 0)),
-            ("WaitNode (each key of a wait after the first)", () => new WaitNode(wait, entry)),
+            ("ExtraWaitNode (each key of a wait after the first)", () => new ExtraWaitNode(wait, entry)),
             ("LockAcquired", () => new LockAcquired(grant)),
             ("Released", () => new Released(keys)),
             ("TryLock", () => new TryLock(key)),

@@ -211,26 +211,22 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
 }
 
 /// <summary>A wait's place in one key's queue.</summary>
-internal class WaitNode
+internal abstract class WaitNode(KeyEntry entry)
 {
-    protected WaitNode()
-    {
-    }
-
-    public WaitNode(Wait request, KeyEntry entry)
-    {
-        Request = request;
-        Entry = entry;
-    }
-
-    /// <summary>The wait this node places in line.</summary>
-    public Wait Request { get; protected set; } = null!;
-
     /// <summary>The key whose queue the node is in.</summary>
-    public KeyEntry Entry { get; protected set; } = null!;
+    public readonly KeyEntry Entry = entry;
 
     /// <summary>Links in the key's queue (see <see cref="KeyEntry.Head"/>); Prev is null only when the node is not queued.</summary>
     public WaitNode? Prev, Next;
+
+    /// <summary>The wait this node places in line.</summary>
+    public abstract Wait Request { get; }
+}
+
+/// <summary>A wait's node in the queue of a key after its first.</summary>
+internal sealed class ExtraWaitNode(Wait request, KeyEntry entry) : WaitNode(entry)
+{
+    public override Wait Request { get; } = request;
 }
 
 /// <summary>
@@ -242,9 +238,8 @@ internal sealed class Wait : WaitNode
     private readonly IReadOnlyList<object>? _multiKeys;
 
     public Wait(long id, Party owner, IActorRef? replyTo, KeyEntry[] entries, IReadOnlyList<object> keys, bool isMulti, in LockTerms terms, long deadline)
+        : base(entries[0])
     {
-        Request = this;
-        Entry = entries[0];
         Id = id;
         Owner = owner;
         ReplyTo = replyTo;
@@ -255,13 +250,15 @@ internal sealed class Wait : WaitNode
         _multiKeys = isMulti ? keys : null;
         if (entries.Length > 1)
         {
-            OtherNodes = new WaitNode[entries.Length - 1];
+            OtherNodes = new ExtraWaitNode[entries.Length - 1];
             for (var i = 1; i < entries.Length; i++)
             {
-                OtherNodes[i - 1] = new WaitNode(this, entries[i]);
+                OtherNodes[i - 1] = new ExtraWaitNode(this, entries[i]);
             }
         }
     }
+
+    public override Wait Request => this;
 
     /// <summary>Arrival order over the whole table: a smaller id arrived earlier.</summary>
     public readonly long Id;
@@ -273,7 +270,7 @@ internal sealed class Wait : WaitNode
     public readonly LockMode Mode;
 
     /// <summary>The nodes for the keys after the first; null for a single key.</summary>
-    public readonly WaitNode[]? OtherNodes;
+    public readonly ExtraWaitNode[]? OtherNodes;
 
     /// <summary>False once the wait was granted, timed out, refused or withdrawn (its node left its first key's queue).</summary>
     public bool Pending => Prev is not null;
