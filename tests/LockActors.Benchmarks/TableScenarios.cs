@@ -164,7 +164,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
         object[] keys = [key];
         var party = new Party(owner);
         var entry = new KeyEntry(key, 1);
-        var wait = new Wait(1, party, owner, [entry], keys, false, LockTerms.Default, 0);
+        var wait = new Wait(party, owner, [entry], keys, false, LockTerms.Default, 0);
         var grant = new LockGrant(keys, false, owner, 1, null);
         var sizes = new (string Name, Func<object> Make)[]
         {
@@ -172,7 +172,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
             ("LockGrant", () => new LockGrant(keys, false, owner, 1, null)),
             ("object[1] (key list)", () => new object[1]),
             ("Party", () => new Party(owner)),
-            ("Wait (single key: it is its own queue node)", () => new Wait(1, party, owner, [entry], keys, false, LockTerms.Default, 0)),
+            ("Wait (single key: it is its own queue node)", () => new Wait(party, owner, [entry], keys, false, LockTerms.Default, 0)),
             ("ExtraWaitNode (each key of a wait after the first)", () => new ExtraWaitNode(wait, entry)),
             ("LockAcquired", () => new LockAcquired(grant)),
             ("Released", () => new Released(keys)),

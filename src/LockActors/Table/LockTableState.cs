@@ -237,10 +237,9 @@ internal sealed class Wait : WaitNode
 {
     private readonly IReadOnlyList<object>? _multiKeys;
 
-    public Wait(long id, Party owner, IActorRef? replyTo, KeyEntry[] entries, IReadOnlyList<object> keys, bool isMulti, in LockTerms terms, long deadline)
+    public Wait(Party owner, IActorRef? replyTo, KeyEntry[] entries, IReadOnlyList<object> keys, bool isMulti, in LockTerms terms, long deadline)
         : base(entries[0])
     {
-        Id = id;
         Owner = owner;
         ReplyTo = replyTo;
         Deadline = deadline;
@@ -260,8 +259,6 @@ internal sealed class Wait : WaitNode
 
     public override Wait Request => this;
 
-    /// <summary>Arrival order over the whole table: a smaller id arrived earlier.</summary>
-    public readonly long Id;
     public readonly Party Owner;
     public readonly IActorRef? ReplyTo;
     public readonly long Deadline;
