@@ -231,11 +231,12 @@ internal sealed class ExtraWaitNode(Wait request, KeyEntry entry) : WaitNode(ent
 
 /// <summary>
 /// A pending <see cref="Await"/> or <see cref="AwaitAll"/>. It is itself the queue node for its
-/// first key, so a single-key wait is one object; further keys get a node each.
+/// first key, so a single-key wait is one object; further keys get a node each. Its terms are kept
+/// in a <see cref="WaitDetails"/>, which plain waits share.
 /// </summary>
 internal sealed class Wait : WaitNode
 {
-    private readonly IReadOnlyList<object>? _multiKeys;
+    private readonly WaitDetails _details;
 
     public Wait(Party owner, IActorRef? replyTo, KeyEntry[] entries, IReadOnlyList<object> keys, bool isMulti, in LockTerms terms, long deadline)
         : base(entries[0])
@@ -243,17 +244,12 @@ internal sealed class Wait : WaitNode
         Owner = owner;
         ReplyTo = replyTo;
         Deadline = deadline;
-        Mode = terms.Mode;
-        Permits = terms.Permits;
-        Priority = terms.Priority;
-        _multiKeys = isMulti ? keys : null;
-        if (entries.Length > 1)
+        _details = isMulti || !WaitDetails.IsPlain(terms)
+            ? new WaitDetails(terms, isMulti ? keys : null, entries.Length - 1)
+            : WaitDetails.Plain;
+        for (var i = 1; i < entries.Length; i++)
         {
-            OtherNodes = new ExtraWaitNode[entries.Length - 1];
-            for (var i = 1; i < entries.Length; i++)
-            {
-                OtherNodes[i - 1] = new ExtraWaitNode(this, entries[i]);
-            }
+            _details.OtherNodes![i - 1] = new ExtraWaitNode(this, entries[i]);
         }
     }
 
@@ -262,12 +258,12 @@ internal sealed class Wait : WaitNode
     public readonly Party Owner;
     public readonly IActorRef? ReplyTo;
     public readonly long Deadline;
-    public readonly int Permits;
-    public readonly int Priority;
-    public readonly LockMode Mode;
 
-    /// <summary>The nodes for the keys after the first; null for a single key.</summary>
-    public readonly ExtraWaitNode[]? OtherNodes;
+    public int Permits => _details.Permits;
+
+    public int Priority => _details.Priority;
+
+    public LockMode Mode => _details.Mode;
 
     /// <summary>False once the wait was granted, timed out, refused or withdrawn (its node left its first key's queue).</summary>
     public bool Pending => Prev is not null;
@@ -276,14 +272,14 @@ internal sealed class Wait : WaitNode
     public Wait? OwnerPrev, OwnerNext;
 
     /// <summary>True when the wait came from <see cref="AwaitAll"/>.</summary>
-    public bool IsMulti => _multiKeys is not null;
+    public bool IsMulti => _details.MultiKeys is not null;
 
     /// <summary>The request's keys in the order given (built on demand for a single key).</summary>
-    public IReadOnlyList<object> Keys => _multiKeys ?? new[] { Entry.Key };
+    public IReadOnlyList<object> Keys => _details.MultiKeys ?? new[] { Entry.Key };
 
-    public int NodeCount => OtherNodes is null ? 1 : OtherNodes.Length + 1;
+    public int NodeCount => _details.OtherNodes is { } others ? others.Length + 1 : 1;
 
-    public WaitNode NodeAt(int i) => i == 0 ? this : OtherNodes![i - 1];
+    public WaitNode NodeAt(int i) => i == 0 ? this : _details.OtherNodes![i - 1];
 
     /// <summary>True when this wait is first in line for every key and every key admits it.</summary>
     public bool IsGrantable
@@ -302,6 +298,39 @@ internal sealed class Wait : WaitNode
             return true;
         }
     }
+}
+
+/// <summary>
+/// A wait's terms and, for an <see cref="AwaitAll"/>, its keys and further queue nodes. Every
+/// single-key wait for one exclusive permit at the default priority (most waits) shares
+/// <see cref="Plain"/>, so it allocates nothing beyond the <see cref="Wait"/>.
+/// </summary>
+internal sealed class WaitDetails
+{
+    /// <summary>The details of every plain wait: one key, exclusive, one permit, default priority.</summary>
+    public static readonly WaitDetails Plain = new(LockTerms.Default, null, 0);
+
+    public WaitDetails(in LockTerms terms, IReadOnlyList<object>? multiKeys, int otherNodes)
+    {
+        Mode = terms.Mode;
+        Permits = terms.Permits;
+        Priority = terms.Priority;
+        MultiKeys = multiKeys;
+        OtherNodes = otherNodes > 0 ? new ExtraWaitNode[otherNodes] : null;
+    }
+
+    public readonly int Permits;
+    public readonly int Priority;
+    public readonly LockMode Mode;
+
+    /// <summary>The keys of an <see cref="AwaitAll"/>, or null for an <see cref="Await"/>.</summary>
+    public readonly IReadOnlyList<object>? MultiKeys;
+
+    /// <summary>The nodes for the keys after the first (filled in by the wait); null for a single key.</summary>
+    public readonly ExtraWaitNode[]? OtherNodes;
+
+    /// <summary>True when a single-key wait with <paramref name="terms"/> can share <see cref="Plain"/> (the capacity is the key's, not the wait's).</summary>
+    public static bool IsPlain(in LockTerms terms) => terms is { Mode: LockMode.Exclusive, Permits: 1, Priority: 0 };
 }
 
 /// <summary>An actor the table knows of because it holds keys or waits for some. Watched while it exists.</summary>
