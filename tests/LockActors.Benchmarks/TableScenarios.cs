@@ -164,7 +164,9 @@ internal sealed class TableScenarios(BenchConfig cfg)
         object[] keys = [key];
         var party = new Party(owner);
         var entry = new KeyEntry(key, 1);
-        var wait = new Wait(party, owner, [entry], keys, false, LockTerms.Default, 0);
+        KeyEntry[] entries = [entry];
+        var wait = new Wait(party, owner, entries, keys, false, LockTerms.Default, 0);
+        var priority = LockTerms.Default with { Priority = 1 };
         var grant = new LockGrant(keys, false, owner, 1, null);
         var sizes = new (string Name, Func<object> Make)[]
         {
@@ -172,7 +174,8 @@ internal sealed class TableScenarios(BenchConfig cfg)
             ("LockGrant", () => new LockGrant(keys, false, owner, 1, null)),
             ("object[1] (key list)", () => new object[1]),
             ("Party", () => new Party(owner)),
-            ("Wait (single key: it is its own queue node)", () => new Wait(party, owner, [entry], keys, false, LockTerms.Default, 0)),
+            ("Wait (single key: it is its own queue node)", () => new Wait(party, owner, entries, keys, false, LockTerms.Default, 0)),
+            ("WaitDetails (terms of a wait that is not plain, e.g. a priority; an AwaitAll's keys and nodes)", () => new WaitDetails(priority, null, 0)),
             ("ExtraWaitNode (each key of a wait after the first)", () => new ExtraWaitNode(wait, entry)),
             ("LockAcquired", () => new LockAcquired(grant)),
             ("Released", () => new Released(keys)),
