@@ -1030,7 +1030,6 @@ internal sealed class LockTable
                 Check(_parties.TryGetValue(holder.Actor, out var p) && p == holder, $"owner of {k} is not a known party");
                 Check(holding.Token > 0 && holding.Token <= _lastToken, $"key {k} is held under token {holding.Token}, which was never handed out");
                 Check(holding.MultiKeys is null || holding.MultiKeys.Contains(entry.Key), $"key {k} is not among the keys of its multi-key grant");
-                Check(holding.Mode == entry.HeldMode, $"key {k} is held shared and exclusive at once");
                 Check(holding.Permits >= 1 && (holding.Mode == LockMode.Exclusive || holding.Permits == 1), $"a holder of {k} holds {holding.Permits} permits in mode {holding.Mode}");
                 Check(holding.Entry == entry, $"a holding of {k} points to another key");
                 permits += holding.Permits;

@@ -8,8 +8,8 @@ namespace LockActors.Table;
 // the entries it holds.
 
 /// <summary>
-/// One owner's hold on one key: mode, permits, and the grant it came from. Linked into the owner's
-/// list of holdings. A key's first holding is the <see cref="KeyEntry"/> itself, so a key with one
+/// One owner's hold on one key: permits, and the grant it came from. Linked into the owner's list
+/// of holdings. A key's first holding is the <see cref="KeyEntry"/> itself, so a key with one
 /// holder (the common case) is one object; further holders of a shared or semaphore key get an
 /// <see cref="ExtraHolding"/> each.
 /// </summary>
@@ -28,21 +28,48 @@ internal abstract class Holding
     /// </summary>
     public IReadOnlyList<object>? MultiKeys;
 
-    public int Permits;
-
-    public LockMode Mode;
-
     /// <summary>Links in the holder's list of holdings.</summary>
     public Holding? HeldPrev, HeldNext;
 
     /// <summary>The key held.</summary>
     public abstract KeyEntry Entry { get; }
+
+    /// <summary>The permits this holding holds on the key.</summary>
+    public abstract int Permits { get; }
+
+    /// <summary>The mode of the holding: every holder of a key holds it in the same mode.</summary>
+    public LockMode Mode => Entry.HeldMode;
 }
 
 /// <summary>A second or later holder of a shared or semaphore key.</summary>
-internal sealed class ExtraHolding(KeyEntry entry) : Holding
+internal sealed class ExtraHolding(KeyEntry entry, int permits) : Holding
 {
     public override KeyEntry Entry { get; } = entry;
+
+    public override int Permits { get; } = permits;
+}
+
+/// <summary>
+/// What a key needs once it can have several holders at once: a semaphore (capacity above 1) from
+/// its creation, a lock from its first shared holder on. A plain lock, held by one exclusive holder
+/// at a time, has none.
+/// </summary>
+internal sealed class KeySharing(int capacity)
+{
+    /// <summary>How many permits the key has; fixed while the entry exists.</summary>
+    public readonly int Capacity = capacity;
+
+    /// <summary>Permits held: the sum over exclusive holders, or the number of shared holders. Zero when free.</summary>
+    public int PermitsHeld;
+
+    /// <summary>The permits of the holder in the entry's own slot.</summary>
+    public int OwnPermits;
+
+    /// <summary>The mode of every current holder (they all agree); meaningless when free.</summary>
+    public LockMode HeldMode;
+
+    /// <summary>Holders beyond the one in the entry's own slot; null until the key has had two at once.</summary>
+    public Dictionary<Party, ExtraHolding>? Others;
 }
 
 /// <summary>
@@ -53,17 +80,8 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
 {
     public readonly object Key = key;
 
-    /// <summary>How many permits the key has; fixed while the entry exists.</summary>
-    public readonly int Capacity = capacity;
-
-    /// <summary>Permits held: the sum over exclusive holders, or the number of shared holders. Zero when free.</summary>
-    public int PermitsHeld;
-
-    /// <summary>The mode of every current holder (they all agree); meaningless when free.</summary>
-    public LockMode HeldMode;
-
-    /// <summary>Holders beyond the one in this entry's own slot; null until a key has had two at once.</summary>
-    public Dictionary<Party, ExtraHolding>? Others;
+    /// <summary>Null for a plain lock: capacity 1, at most one holder, exclusive, with one permit.</summary>
+    private KeySharing? _sharing = capacity > 1 ? new KeySharing(capacity) : null;
 
     /// <summary>
     /// The wait queue of this key: higher priority first, then first come first. Linked through
@@ -77,16 +95,38 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
 
     public override KeyEntry Entry => this;
 
+    /// <summary>The permits of the holder in this entry's own slot.</summary>
+    public override int Permits => _sharing?.OwnPermits ?? 1;
+
+    /// <summary>How many permits the key has; fixed while the entry exists.</summary>
+    public int Capacity => _sharing?.Capacity ?? 1;
+
+    /// <summary>Permits held: the sum over exclusive holders, or the number of shared holders. Zero when free.</summary>
+    public int PermitsHeld => _sharing?.PermitsHeld ?? (Holder is null ? 0 : 1);
+
+    /// <summary>The mode of every current holder; meaningless when free.</summary>
+    public LockMode HeldMode => _sharing?.HeldMode ?? LockMode.Exclusive;
+
+    /// <summary>Holders beyond the one in this entry's own slot; null until a key has had two at once.</summary>
+    public Dictionary<Party, ExtraHolding>? Others => _sharing?.Others;
+
     public bool IsFree => PermitsHeld == 0;
 
-    public bool IsIdle => PermitsHeld == 0 && Head is null;
+    public bool IsIdle => IsFree && Head is null;
 
     /// <summary>True when a request in <paramref name="mode"/> for <paramref name="permits"/> could hold the key beside its current holders.</summary>
-    public bool Admits(LockMode mode, int permits) =>
-        PermitsHeld == 0
-        || (mode == LockMode.Shared
-            ? HeldMode == LockMode.Shared
-            : HeldMode == LockMode.Exclusive && permits <= Capacity - PermitsHeld);
+    public bool Admits(LockMode mode, int permits)
+    {
+        if (_sharing is not { } sharing)
+        {
+            return Holder is null;
+        }
+
+        return sharing.PermitsHeld == 0
+            || (mode == LockMode.Shared
+                ? sharing.HeldMode == LockMode.Shared
+                : sharing.HeldMode == LockMode.Exclusive && permits <= sharing.Capacity - sharing.PermitsHeld);
+    }
 
     /// <summary>The holding of <paramref name="party"/>, or null when it does not hold the key.</summary>
     public Holding? HoldingOf(Party party)
@@ -96,18 +136,18 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
             return this;
         }
 
-        return Others is not null && Others.TryGetValue(party, out var other) ? other : null;
+        return Others is { } others && others.TryGetValue(party, out var other) ? other : null;
     }
 
     /// <summary>Some holder, found in O(1): this entry's own slot if used, else any other. Null when free.</summary>
     public Party? AnyHolder()
     {
-        if (Holder is not null || Others is null)
+        if (Holder is not null || Others is not { } others)
         {
             return Holder;
         }
 
-        foreach (var other in Others.Values)
+        foreach (var other in others.Values)
         {
             return other.Holder;
         }
@@ -123,35 +163,54 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
             yield return this;
         }
 
-        if (Others is not null)
+        if (Others is { } others)
         {
-            foreach (var other in Others.Values)
+            foreach (var other in others.Values)
             {
                 yield return other;
             }
         }
     }
 
-    /// <summary>A slot for a new holder: this entry's own when unused.</summary>
-    public Holding NewHolding(Party party)
+    /// <summary>
+    /// A slot for a new holder of <paramref name="permits"/> in <paramref name="mode"/>, counted as held:
+    /// this entry's own when unused. The caller checked that the key admits it.
+    /// </summary>
+    public Holding NewHolding(Party party, LockMode mode, int permits)
     {
-        if (Holder is null)
+        if (_sharing is null && mode == LockMode.Shared)
+        {
+            _sharing = new KeySharing(1);
+        }
+
+        if (_sharing is not { } sharing)
         {
             return this;
         }
 
-        var extra = new ExtraHolding(this);
-        (Others ??= new Dictionary<Party, ExtraHolding>()).Add(party, extra);
+        sharing.PermitsHeld += permits;
+        sharing.HeldMode = mode;
+        if (Holder is null)
+        {
+            sharing.OwnPermits = permits;
+            return this;
+        }
+
+        var extra = new ExtraHolding(this, permits);
+        (sharing.Others ??= new Dictionary<Party, ExtraHolding>()).Add(party, extra);
         return extra;
     }
 
     /// <summary>Gives a holding's slot back (its owner's list is the caller's business).</summary>
     public void FreeHolding(Holding holding)
     {
-        PermitsHeld -= holding.Permits;
-        if (holding != this)
+        if (_sharing is { } sharing)
         {
-            Others!.Remove(holding.Holder!);
+            sharing.PermitsHeld -= holding.Permits;
+            if (holding != this)
+            {
+                sharing.Others!.Remove(holding.Holder!);
+            }
         }
 
         holding.Holder = null;
@@ -352,14 +411,10 @@ internal sealed class Party(IActorRef actor)
     /// <summary>Takes a slot of <paramref name="entry"/> under the given grant.</summary>
     public void Hold(KeyEntry entry, long token, IReadOnlyList<object>? multiKeys, LockMode mode, int permits)
     {
-        var holding = entry.NewHolding(this);
+        var holding = entry.NewHolding(this, mode, permits);
         holding.Holder = this;
         holding.Token = token;
         holding.MultiKeys = multiKeys;
-        holding.Mode = mode;
-        holding.Permits = permits;
-        entry.PermitsHeld += permits;
-        entry.HeldMode = mode;
 
         holding.HeldPrev = null;
         holding.HeldNext = FirstHeld;
