@@ -52,6 +52,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
         var heldPerKey = new List<double>();
         var waitPerWaiter = new List<double>();
         var floorPerKey = new List<double>();
+        var floorInlinePerKey = new List<double>();
         var floorPerWaiter = new List<double>();
         var waitKeyBytes = KeyStringBytes(keys, i => $"wkey-{i % 1000}");
         var reps = cfg.Quick ? 2 : 3;
@@ -117,6 +118,26 @@ internal sealed class TableScenarios(BenchConfig cfg)
             }
 
             {
+                // The same with the least lock state a key can have, stored inline as the dictionary's
+                // value: its holder and its fencing token (no record, no links, no queue).
+                var holder = new object();
+                var before = Harness.SettledHeap();
+                var map = new Dictionary<object, (object Holder, long Token)>();
+                for (var o = 0; o < owners; o++)
+                {
+                    for (var k = 0; k < perOwner; k++)
+                    {
+                        map.Add($"key-{o}-{k}", (holder, o * perOwner + k));
+                    }
+                }
+
+                var after = Harness.SettledHeap();
+                floorInlinePerKey.Add((after - before) / (double)keys);
+                GC.KeepAlive(map);
+                GC.KeepAlive(holder);
+            }
+
+            {
                 // Floor per waiter: the same fake owners in a BCL dictionary, plus one BCL heap entry each.
                 var value = new object();
                 var waiterRefs = FakeOwner.Many(keys);
@@ -144,6 +165,8 @@ internal sealed class TableScenarios(BenchConfig cfg)
             Harness.Median(waitPerWaiter), waitPerWaiter.Min(), waitPerWaiter.Max(), "B/waiter", null));
         Harness.Add(new Result("e.floor-dictionary-per-key", "floor: the same 100k key strings in a Dictionary<object, object> mapping all to one object, after full GC, keys included (no lock state at all)",
             Harness.Median(floorPerKey), floorPerKey.Min(), floorPerKey.Max(), "B/key", null));
+        Harness.Add(new Result("e.floor-dictionary-holder-token-per-key", "floor: the same 100k key strings in a Dictionary<object, (object, long)>, a holder and a fencing token inline per key, after full GC, keys included",
+            Harness.Median(floorInlinePerKey), floorInlinePerKey.Min(), floorInlinePerKey.Max(), "B/key", null));
         Harness.Add(new Result("e.floor-per-waiter", "floor: the same 100k fake owners in a Dictionary<IActorRef, object> plus one PriorityQueue<object, long> entry each, after full GC (no wait or owner record)",
             Harness.Median(floorPerWaiter), floorPerWaiter.Min(), floorPerWaiter.Max(), "B/waiter", null));
     }
@@ -171,6 +194,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
         var sizes = new (string Name, Func<object> Make)[]
         {
             ("KeyEntry", () => new KeyEntry(key, 1)),
+            ("KeySharing (what a semaphore or shared key adds to its KeyEntry)", () => new KeySharing(2)),
             ("LockGrant", () => new LockGrant(keys, false, owner, 1, null)),
             ("object[1] (key list)", () => new object[1]),
             ("Party", () => new Party(owner)),
