@@ -199,7 +199,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
             ("object[1] (key list)", () => new object[1]),
             ("Party", () => new Party(owner)),
             ("Wait (single key: it is its own queue node)", () => new Wait(party, owner, entries, keys, false, LockTerms.Default, 0)),
-            ("WaitDetails (terms of a wait that is not plain, e.g. a priority; an AwaitAll's keys and nodes)", () => new WaitDetails(priority, null, 0)),
+            ("WaitDetails (terms of a wait that is not plain, e.g. a priority; an AwaitAll's keys and nodes)", () => new WaitDetails(priority, null, 0, timed: true)),
             ("ExtraWaitNode (each key of a wait after the first)", () => new ExtraWaitNode(wait, entry)),
             ("LockAcquired", () => new LockAcquired(grant)),
             ("Released", () => new Released(keys)),

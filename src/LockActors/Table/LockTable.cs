@@ -625,7 +625,7 @@ internal sealed class LockTable
         }
 
         wait.Owner.RemoveWait(wait);
-        if (wait.Deadline != Never)
+        if (wait.IsTimed)
         {
             _settledWaitsInHeap++;
         }

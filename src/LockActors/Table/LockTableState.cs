@@ -291,7 +291,7 @@ internal sealed class ExtraWaitNode(Wait request, KeyEntry entry) : WaitNode(ent
 /// <summary>
 /// A pending <see cref="Await"/> or <see cref="AwaitAll"/>. It is itself the queue node for its
 /// first key, so a single-key wait is one object; further keys get a node each. Its terms are kept
-/// in a <see cref="WaitDetails"/>, which plain waits share.
+/// in a <see cref="WaitDetails"/>, which plain waits share; its deadline only in the table's heap.
 /// </summary>
 internal sealed class Wait : WaitNode
 {
@@ -302,10 +302,7 @@ internal sealed class Wait : WaitNode
     {
         Owner = owner;
         ReplyTo = replyTo;
-        Deadline = deadline;
-        _details = isMulti || !WaitDetails.IsPlain(terms)
-            ? new WaitDetails(terms, isMulti ? keys : null, entries.Length - 1)
-            : WaitDetails.Plain;
+        _details = WaitDetails.For(terms, isMulti ? keys : null, entries.Length - 1, timed: deadline != LockTable.Never);
         for (var i = 1; i < entries.Length; i++)
         {
             _details.OtherNodes![i - 1] = new ExtraWaitNode(this, entries[i]);
@@ -316,7 +313,9 @@ internal sealed class Wait : WaitNode
 
     public readonly Party Owner;
     public readonly IActorRef? ReplyTo;
-    public readonly long Deadline;
+
+    /// <summary>True when the wait has a deadline, so it is in the table's deadline heap.</summary>
+    public bool IsTimed => _details.IsTimed;
 
     public int Permits => _details.Permits;
 
@@ -360,36 +359,43 @@ internal sealed class Wait : WaitNode
 }
 
 /// <summary>
-/// A wait's terms and, for an <see cref="AwaitAll"/>, its keys and further queue nodes. Every
-/// single-key wait for one exclusive permit at the default priority (most waits) shares
-/// <see cref="Plain"/>, so it allocates nothing beyond the <see cref="Wait"/>.
+/// A wait's terms, whether it has a deadline, and for an <see cref="AwaitAll"/> its keys and further
+/// queue nodes. Every plain wait (one key, exclusive, one permit, default priority) shares one of two
+/// instances, so it allocates nothing beyond the <see cref="Wait"/>.
 /// </summary>
 internal sealed class WaitDetails
 {
-    /// <summary>The details of every plain wait: one key, exclusive, one permit, default priority.</summary>
-    public static readonly WaitDetails Plain = new(LockTerms.Default, null, 0);
+    private static readonly WaitDetails PlainTimed = new(LockTerms.Default, null, 0, timed: true);
+    private static readonly WaitDetails PlainUntimed = new(LockTerms.Default, null, 0, timed: false);
 
-    public WaitDetails(in LockTerms terms, IReadOnlyList<object>? multiKeys, int otherNodes)
+    public WaitDetails(in LockTerms terms, IReadOnlyList<object>? multiKeys, int otherNodes, bool timed)
     {
         Mode = terms.Mode;
         Permits = terms.Permits;
         Priority = terms.Priority;
+        IsTimed = timed;
         MultiKeys = multiKeys;
         OtherNodes = otherNodes > 0 ? new ExtraWaitNode[otherNodes] : null;
     }
 
+    /// <summary>The details of a new wait: a shared instance for a plain wait, else a new one.</summary>
+    public static WaitDetails For(in LockTerms terms, IReadOnlyList<object>? multiKeys, int otherNodes, bool timed) =>
+        multiKeys is null && otherNodes == 0 && terms is { Mode: LockMode.Exclusive, Permits: 1, Priority: 0 }
+            ? (timed ? PlainTimed : PlainUntimed)
+            : new WaitDetails(terms, multiKeys, otherNodes, timed);
+
     public readonly int Permits;
     public readonly int Priority;
     public readonly LockMode Mode;
+
+    /// <summary>True when the wait has a deadline (the deadline itself is kept only in the table's heap).</summary>
+    public readonly bool IsTimed;
 
     /// <summary>The keys of an <see cref="AwaitAll"/>, or null for an <see cref="Await"/>.</summary>
     public readonly IReadOnlyList<object>? MultiKeys;
 
     /// <summary>The nodes for the keys after the first (filled in by the wait); null for a single key.</summary>
     public readonly ExtraWaitNode[]? OtherNodes;
-
-    /// <summary>True when a single-key wait with <paramref name="terms"/> can share <see cref="Plain"/> (the capacity is the key's, not the wait's).</summary>
-    public static bool IsPlain(in LockTerms terms) => terms is { Mode: LockMode.Exclusive, Permits: 1, Priority: 0 };
 }
 
 /// <summary>An actor the table knows of because it holds keys or waits for some. Watched while it exists.</summary>
