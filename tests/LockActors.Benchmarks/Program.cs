@@ -135,7 +135,10 @@ internal static class Summary
         Row("d. 64 callers, AwaitAll 4 of 100 keys", "d.awaitall-4of100", "d.await-1of100", 1, "Await 1 of 100: ", 0.5, true, "≥ 0.5×");
 
         Row("e. memory per held key (keys included)", "e.bytes-per-held-key", null, 100, "100 B", 1.0, false, "≤ 100 B");
+        Row("e. floor: BCL Dictionary + key alone, per key", "e.floor-dictionary-per-key", null, 100, "100 B", 1.0, false, "≤ 100 B (else e per key is out of reach)");
+        Row("e. floor: BCL Dictionary + key + holder and token inline, per key", "e.floor-dictionary-holder-token-per-key", null, 100, "100 B", 1.0, false, "≤ 100 B (else even a holder and a token per key miss e)");
         Row("e. memory per waiter (key included)", "e.bytes-per-waiter", null, 200, "200 B", 1.0, false, "≤ 200 B");
+        Row("e. floor: BCL Dictionary + BCL heap entry alone, per waiter", "e.floor-per-waiter", null, 200, "200 B", 1.0, false, "≤ 200 B (else e per waiter is out of reach)");
 
         Row("f. table op with 1M keys held", "f.table-1M", "f.table-1k", 1, "1k keys held: ", 1.3, false, "≤ 1.3×");
         Row("f. table op with 100k keys held", "f.table-100k", "f.table-1k", 1, "1k keys held: ", 1.3, false, "≤ 1.3×");

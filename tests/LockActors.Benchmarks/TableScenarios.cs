@@ -51,6 +51,9 @@ internal sealed class TableScenarios(BenchConfig cfg)
 
         var heldPerKey = new List<double>();
         var waitPerWaiter = new List<double>();
+        var floorPerKey = new List<double>();
+        var floorInlinePerKey = new List<double>();
+        var floorPerWaiter = new List<double>();
         var waitKeyBytes = KeyStringBytes(keys, i => $"wkey-{i % 1000}");
         var reps = cfg.Quick ? 2 : 3;
         for (var r = 0; r < reps; r++)
@@ -94,12 +97,78 @@ internal sealed class TableScenarios(BenchConfig cfg)
                 GC.KeepAlive(table);
                 GC.KeepAlive(waiterRefs);
             }
+
+            {
+                // Floor per key: the same key strings in a BCL dictionary, all mapping to one object.
+                var value = new object();
+                var before = Harness.SettledHeap();
+                var map = new Dictionary<object, object>();
+                for (var o = 0; o < owners; o++)
+                {
+                    for (var k = 0; k < perOwner; k++)
+                    {
+                        map.Add($"key-{o}-{k}", value);
+                    }
+                }
+
+                var after = Harness.SettledHeap();
+                floorPerKey.Add((after - before) / (double)keys);
+                GC.KeepAlive(map);
+                GC.KeepAlive(value);
+            }
+
+            {
+                // The same with the least lock state a key can have, stored inline as the dictionary's
+                // value: its holder and its fencing token (no record, no links, no queue).
+                var holder = new object();
+                var before = Harness.SettledHeap();
+                var map = new Dictionary<object, (object Holder, long Token)>();
+                for (var o = 0; o < owners; o++)
+                {
+                    for (var k = 0; k < perOwner; k++)
+                    {
+                        map.Add($"key-{o}-{k}", (holder, o * perOwner + k));
+                    }
+                }
+
+                var after = Harness.SettledHeap();
+                floorInlinePerKey.Add((after - before) / (double)keys);
+                GC.KeepAlive(map);
+                GC.KeepAlive(holder);
+            }
+
+            {
+                // Floor per waiter: the same fake owners in a BCL dictionary, plus one BCL heap entry each.
+                var value = new object();
+                var waiterRefs = FakeOwner.Many(keys);
+                var before = Harness.SettledHeap();
+                var byOwner = new Dictionary<Akka.Actor.IActorRef, object>();
+                var heap = new PriorityQueue<object, long>();
+                for (var i = 0; i < keys; i++)
+                {
+                    byOwner.Add(waiterRefs[i], value);
+                    heap.Enqueue(value, 5_000);
+                }
+
+                var after = Harness.SettledHeap();
+                floorPerWaiter.Add((after - before) / (double)keys);
+                GC.KeepAlive(byOwner);
+                GC.KeepAlive(heap);
+                GC.KeepAlive(waiterRefs);
+                GC.KeepAlive(value);
+            }
         }
 
         Harness.Add(new Result("e.bytes-per-held-key", $"100k string keys held by 1,000 owners, after full GC, keys included (the key string alone: {keyBytes:N0} B)",
             Harness.Median(heldPerKey), heldPerKey.Min(), heldPerKey.Max(), "B/key", null));
         Harness.Add(new Result("e.bytes-per-waiter", $"100k waiters (own actor each, 5 s timeout) on 1,000 held keys, key in the request included (key string alone: {waitKeyBytes:N0} B)",
             Harness.Median(waitPerWaiter), waitPerWaiter.Min(), waitPerWaiter.Max(), "B/waiter", null));
+        Harness.Add(new Result("e.floor-dictionary-per-key", "floor: the same 100k key strings in a Dictionary<object, object> mapping all to one object, after full GC, keys included (no lock state at all)",
+            Harness.Median(floorPerKey), floorPerKey.Min(), floorPerKey.Max(), "B/key", null));
+        Harness.Add(new Result("e.floor-dictionary-holder-token-per-key", "floor: the same 100k key strings in a Dictionary<object, (object, long)>, a holder and a fencing token inline per key, after full GC, keys included",
+            Harness.Median(floorInlinePerKey), floorInlinePerKey.Min(), floorInlinePerKey.Max(), "B/key", null));
+        Harness.Add(new Result("e.floor-per-waiter", "floor: the same 100k fake owners in a Dictionary<IActorRef, object> plus one PriorityQueue<object, long> entry each, after full GC (no wait or owner record)",
+            Harness.Median(floorPerWaiter), floorPerWaiter.Min(), floorPerWaiter.Max(), "B/waiter", null));
     }
 
     /// <summary>
@@ -118,16 +187,20 @@ internal sealed class TableScenarios(BenchConfig cfg)
         object[] keys = [key];
         var party = new Party(owner);
         var entry = new KeyEntry(key, 1);
-        var wait = new Wait(1, party, owner, [entry], keys, false, LockTerms.Default, 0);
+        KeyEntry[] entries = [entry];
+        var wait = new Wait(party, owner, entries, keys, false, LockTerms.Default, 0);
+        var priority = LockTerms.Default with { Priority = 1 };
         var grant = new LockGrant(keys, false, owner, 1, null);
         var sizes = new (string Name, Func<object> Make)[]
         {
             ("KeyEntry", () => new KeyEntry(key, 1)),
+            ("KeySharing (what a semaphore or shared key adds to its KeyEntry)", () => new KeySharing(2)),
             ("LockGrant", () => new LockGrant(keys, false, owner, 1, null)),
             ("object[1] (key list)", () => new object[1]),
             ("Party", () => new Party(owner)),
-            ("Wait (single key: it is its own queue node)", () => new Wait(1, party, owner, [entry], keys, false, LockTerms.Default, 0)),
-            ("WaitNode (each key of a wait after the first)", () => new WaitNode(wait, entry)),
+            ("Wait (single key: it is its own queue node)", () => new Wait(party, owner, entries, keys, false, LockTerms.Default, 0)),
+            ("WaitDetails (terms of a wait that is not plain, e.g. a priority; an AwaitAll's keys and nodes)", () => new WaitDetails(priority, null, 0, timed: true)),
+            ("ExtraWaitNode (each key of a wait after the first)", () => new ExtraWaitNode(wait, entry)),
             ("LockAcquired", () => new LockAcquired(grant)),
             ("Released", () => new Released(keys)),
             ("TryLock", () => new TryLock(key)),

@@ -46,13 +46,12 @@ internal sealed class LockTable
     private readonly Queue<KeyEntry> _dirty = new();
 
     // Owners that hold and wait for nothing but stay watched for a while, oldest first (see Forget).
-    private readonly LinkedList<Party> _idle = new();
+    private readonly LinkedList<IdleOwner> _idle = new();
     private int _idleEpoch;
     private bool _sweeping;
     private readonly ILockEffects _fx;
     private readonly LockManagerSettings _settings;
     private long _lastToken;
-    private long _lastWaitId;
     private long _wakeAt = Never;
     private int _settledWaitsInHeap;
 
@@ -352,7 +351,7 @@ internal sealed class LockTable
             return;
         }
 
-        if (!_parties.TryGetValue(owner, out var party) || party.WaitCount == 0)
+        if (!_parties.TryGetValue(owner, out var party) || party.FirstWait is null)
         {
             return;
         }
@@ -549,9 +548,9 @@ internal sealed class LockTable
             party = new Party(actor);
             _fx.Watch(actor);
         }
-        else if (party!.IdleNode?.List is not null)
+        else if (party!.IsIdle)
         {
-            _idle.Remove(party.IdleNode);
+            _idle.Remove(party.IdleNode!);
         }
 
         return party!;
@@ -578,7 +577,7 @@ internal sealed class LockTable
             return;
         }
 
-        if (party.IdleNode?.List is not null)
+        if (party.IsIdle)
         {
             return;
         }
@@ -589,12 +588,13 @@ internal sealed class LockTable
             return;
         }
 
-        party.IdleNode ??= new LinkedListNode<Party>(party);
-        party.IdleSince = _idleEpoch;
+        // The node is made once per party and reused each time it goes idle.
+        party.IdleNode ??= new LinkedListNode<IdleOwner>(default);
+        party.IdleNode.Value = new IdleOwner(party, _idleEpoch);
         _idle.AddLast(party.IdleNode);
         if (_idle.Count > _settings.MaxIdleOwnersWatched)
         {
-            Drop(_idle.First!.Value, unwatch: true);
+            Drop(_idle.First!.Value.Party, unwatch: true);
         }
 
         if (!_sweeping)
@@ -607,12 +607,13 @@ internal sealed class LockTable
     /// <summary>Removes a party from the table (and from the idle owners), unwatching it unless it is dead.</summary>
     private void Drop(Party party, bool unwatch)
     {
-        party.Dropped = true;
         _parties.Remove(party.Actor);
-        if (party.IdleNode?.List is not null)
+        if (party.IsIdle)
         {
-            _idle.Remove(party.IdleNode);
+            _idle.Remove(party.IdleNode!);
         }
+
+        party.IdleNode = Party.DroppedMark;
 
         _actors.Forget(party.Actor);
         if (unwatch)
@@ -630,9 +631,9 @@ internal sealed class LockTable
     public bool SweepIdleOwners()
     {
         _idleEpoch++;
-        while (_idle.First is { } oldest && oldest.Value.IdleSince < _idleEpoch - 1)
+        while (_idle.First is { } oldest && oldest.Value.Since < _idleEpoch - 1)
         {
-            Drop(oldest.Value, unwatch: true);
+            Drop(oldest.Value.Party, unwatch: true);
         }
 
         _sweeping = _idle.Count > 0;
@@ -656,7 +657,7 @@ internal sealed class LockTable
         }
 
         _fx.Send(replyTo, new LockAcquired(grant));
-        if (party.WaitCount > 0)
+        if (party.FirstWait is not null)
         {
             RefuseSelfDeadlocks(party);
             Settle();
@@ -679,7 +680,7 @@ internal sealed class LockTable
 
     private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, in LockTerms terms, long deadline)
     {
-        var wait = new Wait(++_lastWaitId, owner, replyTo, entries, keys, isMulti, terms, deadline);
+        var wait = new Wait(owner, replyTo, entries, keys, isMulti, terms, deadline);
         for (var i = 0; i < entries.Length; i++)
         {
             entries[i].Enqueue(wait.NodeAt(i));
@@ -703,7 +704,6 @@ internal sealed class LockTable
     /// <summary>Takes a wait out of every queue and its owner's list; marks its keys for a grant check.</summary>
     private void Withdraw(Wait wait)
     {
-        wait.Pending = false;
         for (var i = 0; i < wait.NodeCount; i++)
         {
             var node = wait.NodeAt(i);
@@ -716,7 +716,7 @@ internal sealed class LockTable
         }
 
         wait.Owner.RemoveWait(wait);
-        if (wait.Deadline != Never)
+        if (wait.IsTimed)
         {
             _settledWaitsInHeap++;
         }
@@ -757,7 +757,7 @@ internal sealed class LockTable
             wait = next;
         }
 
-        var released = new List<object>(party.HeldCount);
+        var released = new List<object>();
         while (party.FirstHeld is { } holding)
         {
             released.Add(holding.Entry.Key);
@@ -1096,8 +1096,10 @@ internal sealed class LockTable
     /// <summary>
     /// Walks the whole table and throws if an invariant does not hold: owners and entries agree;
     /// permits held never exceed a key's capacity; an exclusive holder of a lock is alone and shared
-    /// and exclusive holders never mix; queues are ordered by priority, then arrival; no first waiter
-    /// could be granted; every party holds or waits for something. O(size of the table): for tests only.
+    /// and exclusive holders never mix; queues are ordered by priority (arrival order within a
+    /// priority is not recorded, so the property test checks it against its model); no first
+    /// waiter could be granted; every party holds or waits for something. O(size of the table): for
+    /// tests only.
     /// </summary>
     public void CheckInvariants()
     {
@@ -1118,7 +1120,6 @@ internal sealed class LockTable
                 Check(_parties.TryGetValue(holder.Actor, out var p) && p == holder, $"owner of {k} is not a known party");
                 Check(holding.Token > 0 && holding.Token <= _lastToken, $"key {k} is held under token {holding.Token}, which was never handed out");
                 Check(holding.MultiKeys is null || holding.MultiKeys.Contains(entry.Key), $"key {k} is not among the keys of its multi-key grant");
-                Check(holding.Mode == entry.HeldMode, $"key {k} is held shared and exclusive at once");
                 Check(holding.Permits >= 1 && (holding.Mode == LockMode.Exclusive || holding.Permits == 1), $"a holder of {k} holds {holding.Permits} permits in mode {holding.Mode}");
                 Check(holding.Entry == entry, $"a holding of {k} points to another key");
                 permits += holding.Permits;
@@ -1141,10 +1142,9 @@ internal sealed class LockTable
             for (var node = entry.Head; node is not null; node = node.Next)
             {
                 var wait = node.Request;
-                Check(node.Prev == prev, $"queue of {k} is badly linked");
+                Check(node == entry.Head || node.Prev == prev, $"queue of {k} is badly linked");
                 Check(wait.Pending, $"queue of {k} holds a settled wait");
-                Check(last is null || last.Priority > wait.Priority || (last.Priority == wait.Priority && last.Id < wait.Id),
-                    $"queue of {k} is not in priority, then arrival, order");
+                Check(last is null || last.Priority >= wait.Priority, $"queue of {k} is not in priority order");
                 Check(node.Entry == entry, $"a node in the queue of {k} points to another key");
                 Check(entry.HoldingOf(wait.Owner) is null, $"an owner of {k} waits for it");
                 Check(wait.Permits <= entry.Capacity && (wait.Mode == LockMode.Exclusive || entry.Capacity == 1),
@@ -1153,22 +1153,23 @@ internal sealed class LockTable
                 prev = node;
             }
 
-            Check(entry.Tail == prev, $"queue of {k} has a wrong tail");
+            Check(entry.Head is null || entry.Head.Prev == prev, $"queue of {k} has a wrong tail");
             if (entry.Head is not null)
             {
                 Check(!entry.Head.Request.IsGrantable, $"first waiter for {k} could take it but waits");
             }
         }
 
-        Check(holdings == _parties.Values.Sum(p => p.HeldCount), "some holding is missing from its owner's list");
         Check(_idle.Count <= _settings.MaxIdleOwnersWatched, $"{_idle.Count} idle owners kept watched, more than {_settings.MaxIdleOwnersWatched}");
-        Check(_idle.All(p => _parties.TryGetValue(p.Actor, out var filed) && filed == p), "an idle owner is not filed as a party");
+        Check(_idle.All(i => _parties.TryGetValue(i.Party.Actor, out var filed) && filed == i.Party && i.Party.IdleNode!.Value == i),
+            "an idle owner is not filed as a party");
         Check(_idle.Count == 0 || _sweeping, "idle owners are kept watched but no sweep is running");
 
+        var listed = 0;
         foreach (var (actor, party) in _parties)
         {
             Check(party.Actor.Equals(actor), $"party {actor} is filed under another actor");
-            var idle = party.IdleNode?.List is not null;
+            var idle = party.IsIdle;
             Check(party.IsEmpty == idle, idle
                 ? $"idle party {actor} holds or waits for something"
                 : $"party {actor} holds and waits for nothing but is still watched and not among the idle owners");
@@ -1185,12 +1186,12 @@ internal sealed class LockTable
                 previous = holding;
             }
 
-            Check(held == party.HeldCount, $"party {actor} counts {party.HeldCount} held keys but lists {held}");
+            listed += held;
 
-            var count = 0;
+            Wait? previousWait = null;
             for (var wait = party.FirstWait; wait is not null; wait = wait.OwnerNext)
             {
-                count++;
+                Check(wait.OwnerPrev == (wait == party.FirstWait ? LastOf(party) : previousWait), $"the waits of {actor} are badly linked");
                 Check(wait.Pending && wait.Owner == party, $"party {actor} lists a settled or foreign wait");
                 for (var i = 0; i < wait.NodeCount; i++)
                 {
@@ -1204,12 +1205,24 @@ internal sealed class LockTable
                     Check(linked && _keys.TryGetValue(node.Entry.Key, out var e) && e == node.Entry,
                         $"a wait of {actor} is missing from the queue of {KeyText.Of(node.Entry.Key)}");
                 }
-            }
 
-            Check(count == party.WaitCount, $"party {actor} counts {party.WaitCount} waits but lists {count}");
+                previousWait = wait;
+            }
         }
 
+        Check(holdings == listed, "some holding is missing from its owner's list");
         Check(_dirty.Count == 0, "keys are left unsettled after an operation");
+
+        static Wait? LastOf(Party party)
+        {
+            var last = party.FirstWait;
+            while (last?.OwnerNext is { } next)
+            {
+                last = next;
+            }
+
+            return last;
+        }
     }
 
     private static void Check(bool condition, string violation)
