@@ -144,6 +144,8 @@ internal static class Summary
         Row("f. table op with 100k keys held", "f.table-100k", "f.table-1k", 1, "1k keys held: ", 1.3, false, "≤ 1.3×");
         Row("f. the same, one table alone on the heap, 1M keys", "f.alone-1M", "f.alone-1k", 1, "1k keys alone: ", 1.3, false, "≤ 1.3×");
         Row("f. the same, one table alone on the heap, 100k keys", "f.alone-100k", "f.alone-1k", 1, "1k keys alone: ", 1.3, false, "≤ 1.3×");
+        Row("f. floor: bare Dictionary add+find+remove, 1M keys", "f.floor-dictionary-1M", "f.floor-dictionary-1k", 1, "1k keys: ", null, false, "(floor)");
+        Row("f. floor: bare Dictionary add+find+remove, 100k keys", "f.floor-dictionary-100k", "f.floor-dictionary-1k", 1, "1k keys: ", null, false, "(floor)");
 
         Row("g. 100k timed Awaits queued, actor", "g.actor-enqueue", null, 0, "", null, true, "(info)");
         Row("g. lag after the last deadline, actor", "g.actor-expire-lag", null, 0, "", null, true, "(info)");

@@ -358,6 +358,66 @@ internal sealed class TableScenarios(BenchConfig cfg)
         }
 
         Harness.SettledHeap();
+        DictionaryFloor(sizes, fresh, ops);
+    }
+
+    /// <summary>
+    /// The floor of f: the three hash-table operations a TryLock+Release of a fresh key needs at the
+    /// least (file the key, find it on release, drop it), on a bare BCL <see cref="Dictionary{TKey, TValue}"/>
+    /// holding as many keys as the table, sizes interleaved as in f.table-*. What a large table costs
+    /// more per operation than a small one is, at the least, what these cost more.
+    /// </summary>
+    private void DictionaryFloor(int[] sizes, object[] fresh, int ops)
+    {
+        var dictionaries = sizes.Select(size =>
+        {
+            var d = new Dictionary<object, object>();
+            for (var o = 0; o < 1_000; o++)
+            {
+                for (var k = 0; k < size / 1_000; k++)
+                {
+                    var key = $"key-{o}-{k}";
+                    d.Add(key, key);
+                }
+            }
+
+            return (Size: size, Keys: d);
+        }).ToList();
+
+        Harness.SettledHeap();
+        var ns = sizes.ToDictionary(size => size, _ => new List<double>());
+        for (var r = -cfg.Warmups; r < cfg.Repetitions; r++)
+        {
+            foreach (var (size, keys) in dictionaries)
+            {
+                var sw = Stopwatch.StartNew();
+                for (var i = 0; i < ops; i++)
+                {
+                    var key = fresh[i & 4095];
+                    keys.Add(key, key);
+                    keys.TryGetValue(key, out _);
+                    keys.Remove(key);
+                }
+
+                if (r >= 0)
+                {
+                    ns[size].Add(sw.Elapsed.TotalNanoseconds / ops);
+                }
+            }
+        }
+
+        foreach (var size in sizes)
+        {
+            var label = size >= 1_000_000 ? $"{size / 1_000_000}M" : $"{size / 1_000}k";
+            Harness.Add(new Result($"f.floor-dictionary-{label}", $"add + find + remove of a fresh key in a bare Dictionary<object, object> holding {size:N0} keys (the floor of f), sizes interleaved",
+                Harness.Median(ns[size]), ns[size].Min(), ns[size].Max(), "ns/op", 0)
+            {
+                Samples = ns[size].ToArray(),
+                Group = "f.floor",
+            });
+        }
+
+        GC.KeepAlive(dictionaries);
     }
 
     // ---------------------------------------------------------------------------------------

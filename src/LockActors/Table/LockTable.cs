@@ -45,6 +45,15 @@ internal sealed class LockTable
     private readonly PriorityQueue<Wait, long> _deadlines = new();
     private readonly Queue<KeyEntry> _dirty = new();
 
+    // Entries of keys that went idle, kept for the next keys that come into use: a lock+release
+    // cycle then allocates no entry, and (once they have aged) storing them in a large table does
+    // not dirty its cards for the collector. At most SpareEntryLimit.
+    private const int SpareEntryLimit = 256;
+    private readonly Stack<KeyEntry> _spareEntries = new();
+
+    // The holdings the last ownership check found, in key order (see CheckOwnership).
+    private readonly List<Holding> _checked = new();
+
     // Owners that hold and wait for nothing but stay watched for a while, oldest first (see Forget).
     private readonly LinkedList<IdleOwner> _idle = new();
     private int _idleEpoch;
@@ -101,8 +110,15 @@ internal sealed class LockTable
             return;
         }
 
-        _keys.TryGetValue(key, out var entry);
-        if (entry is not null)
+        // One lookup finds the key or files a new entry for it: a key not in use is always granted.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var inUse);
+        if (!inUse)
+        {
+            slot = NewEntry(key, terms.Capacity);
+        }
+
+        var entry = slot!;
+        if (inUse)
         {
             if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.TryLock)))
             {
@@ -122,8 +138,7 @@ internal sealed class LockTable
             }
         }
 
-        var taken = entry ?? AddEntry(key, terms.Capacity);
-        GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref taken), terms);
+        GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
     }
 
     /// <summary><see cref="LockActors.Await"/> of an ordinary exclusive lock.</summary>
@@ -144,24 +159,32 @@ internal sealed class LockTable
             return;
         }
 
-        _keys.TryGetValue(key, out var entry);
-        if (entry is not null && !SameCapacity(replyTo, entry, terms, nameof(LockActors.Await)))
+        // One lookup finds the key or files a new entry for it: a key not in use is granted at once.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var inUse);
+        if (!inUse)
+        {
+            var added = slot = NewEntry(key, terms.Capacity);
+            GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
+            return;
+        }
+
+        var entry = slot!;
+        if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.Await)))
         {
             return;
         }
 
         _parties.TryGetValue(owner, out var party);
-        if (party is not null && entry?.HoldingOf(party) is not null)
+        if (party is not null && entry.HoldingOf(party) is not null)
         {
             Refuse(replyTo, key, RefusalReason.SelfDeadlock,
                 $"Cannot await key {KeyText.Of(key)}: {owner.Path} already holds it, waiting would deadlock.");
             return;
         }
 
-        if (entry is null || CanGrantNow(entry, terms))
+        if (CanGrantNow(entry, terms))
         {
-            var taken = entry ?? AddEntry(key, terms.Capacity);
-        GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref taken), terms);
+            GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
             return;
         }
 
@@ -247,7 +270,7 @@ internal sealed class LockTable
             return;
         }
 
-        Free(party, grant.Keys);
+        FreeChecked(party);
         _fx.Send(replyTo, new Released(grant.Keys));
         Settle();
     }
@@ -266,7 +289,7 @@ internal sealed class LockTable
             return;
         }
 
-        Free(party, keyList);
+        FreeChecked(party);
         _fx.Send(replyTo, new Released(keyList));
         Settle();
     }
@@ -519,6 +542,7 @@ internal sealed class LockTable
         }
 
         _keys.Clear();
+        _spareEntries.Clear();
         _parties.Clear();
         _idle.Clear();
         _sweeping = false;
@@ -535,9 +559,21 @@ internal sealed class LockTable
 
     private KeyEntry AddEntry(object key, int capacity)
     {
-        var entry = new KeyEntry(key, capacity);
+        var entry = NewEntry(key, capacity);
         _keys.Add(key, entry);
         return entry;
+    }
+
+    /// <summary>An entry for a key coming into use: a spare one if there is one, else a new one.</summary>
+    private KeyEntry NewEntry(object key, int capacity)
+    {
+        if (_spareEntries.TryPop(out var entry))
+        {
+            entry.Reuse(key, capacity);
+            return entry;
+        }
+
+        return new KeyEntry(key, capacity);
     }
 
     private Party Enlist(IActorRef actor)
@@ -722,14 +758,15 @@ internal sealed class LockTable
         }
     }
 
-    /// <summary>Gives up the party's holdings of the keys and marks the keys for a grant check.</summary>
-    private void Free(Party party, IReadOnlyList<object> keys)
+    /// <summary>Gives up the holdings <see cref="CheckOwnership"/> just found and marks their keys for a grant check.</summary>
+    private void FreeChecked(Party party)
     {
-        for (var i = 0; i < keys.Count; i++)
+        foreach (var holding in _checked)
         {
-            FreeHolding(party, _keys[keys[i]].HoldingOf(party)!);
+            FreeHolding(party, holding);
         }
 
+        _checked.Clear();
         Forget(party);
     }
 
@@ -778,9 +815,12 @@ internal sealed class LockTable
         {
             if (entry.IsIdle)
             {
-                // An entry can be queued here more than once; only the first visit removes it. The
-                // table holds one entry per key and drops entries only here, so what is removed is it.
-                _keys.Remove(entry.Key);
+                // An entry can be queued here more than once; only the first visit removes it (and
+                // keeps it as a spare: nothing refers to an idle entry but the dirty queue).
+                if (_keys.Remove(entry.Key, out var removed) && ReferenceEquals(removed, entry) && _spareEntries.Count < SpareEntryLimit)
+                {
+                    _spareEntries.Push(entry);
+                }
 
                 continue;
             }
@@ -830,8 +870,10 @@ internal sealed class LockTable
     }
 
     /// <summary>Checks that <paramref name="owner"/> holds every key (under <paramref name="token"/> when given); replies the first failure.</summary>
+    /// <remarks>The holdings found are left in <see cref="_checked"/> (in key order), so a release need not look them up again.</remarks>
     private Party? CheckOwnership(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, long? token)
     {
+        _checked.Clear();
         _parties.TryGetValue(owner, out var party);
         for (var i = 0; i < keys.Count; i++)
         {
@@ -854,6 +896,8 @@ internal sealed class LockTable
                 _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.StaleGrant, party.Actor));
                 return null;
             }
+
+            _checked.Add(holding);
         }
 
         return party;

@@ -78,7 +78,8 @@ internal sealed class KeySharing(int capacity)
 /// </summary>
 internal sealed class KeyEntry(object key, int capacity) : Holding
 {
-    public readonly object Key = key;
+    /// <summary>The key; set anew only when the table reuses an idle entry (see <see cref="Reuse"/>).</summary>
+    public object Key { get; private set; } = key;
 
     /// <summary>Null for a plain lock: capacity 1, at most one holder, exclusive, with one permit.</summary>
     private KeySharing? _sharing = capacity > 1 ? new KeySharing(capacity) : null;
@@ -94,6 +95,18 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
     public WaitNode? Tail => Head?.Prev;
 
     public override KeyEntry Entry => this;
+
+    /// <summary>Makes an idle entry (no holder, nobody waiting, out of the table) the entry of another key, as new.</summary>
+    public void Reuse(object key, int capacity)
+    {
+        Key = key;
+        _sharing = capacity > 1 ? new KeySharing(capacity) : null;
+        Holder = null;
+        Token = 0;
+        MultiKeys = null;
+        HeldPrev = HeldNext = null;
+        Head = null;
+    }
 
     /// <summary>The permits of the holder in this entry's own slot.</summary>
     public override int Permits => _sharing?.OwnPermits ?? 1;
