@@ -49,10 +49,10 @@ internal sealed class LockTable
     // cycle then allocates no entry, and (once they have aged) storing them in a large table does
     // not dirty its cards for the collector. At most SpareEntryLimit.
     private const int SpareEntryLimit = 256;
+    private readonly Stack<KeyEntry> _spareEntries = new();
 
     // How many of an owner's most recent holdings a release walks before it looks its key up.
     private const int RecentHoldingsWalked = 4;
-    private readonly Stack<KeyEntry> _spareEntries = new();
 
     // The holdings the last ownership check found, in key order (see CheckOwnership).
     private readonly List<Holding> _checked = new();
