@@ -102,6 +102,14 @@ static async Task Chapter4_GiveAwayWhereIsAndTokens(ActorSystem system, LockClie
     Say($"three grants of 'audit' in a row carry rising fencing tokens: {string.Join(" < ", tokens)}");
     Say("a store that remembers the highest token it has seen can reject a write from a holder whose lock has moved on");
     heir.Tell(PoisonPill.Instance);
+
+    // The manager frees what a stopped owner held once it learns of the death: wait for that.
+    while (await client.WhereIsAsync("ledger") is not null)
+    {
+        await Task.Yield();
+    }
+
+    Say("the heir stopped: the manager released 'ledger' on its death");
 }
 
 static async Task WaitForWaiter(LockClient client, string key)
