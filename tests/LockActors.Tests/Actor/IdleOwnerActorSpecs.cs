@@ -20,10 +20,7 @@ public sealed class IdleOwnerActorSpecs(ITestOutputHelper output) : LockSpecBase
         var owner = new WatchRecorder(Sys);
         var sender = CreateTestProbe();
 
-        sender.Send(manager, new TryLock("k") { Owner = owner });
-        var grant = sender.ExpectMsg<LockAcquired>(Patience).Grant;
-        sender.Send(manager, new Release(grant) { Owner = owner });
-        sender.ExpectMsg<Released>(Patience);
+        LockAndRelease(manager, sender, owner);
         Assert.Equal(["watch"], owner.Seen);
 
         // Unwatched by the second sweep after it went idle: within a few periods.
@@ -43,10 +40,7 @@ public sealed class IdleOwnerActorSpecs(ITestOutputHelper output) : LockSpecBase
 
         for (var i = 0; i < 3; i++)
         {
-            sender.Send(manager, new TryLock("k") { Owner = owner });
-            var grant = sender.ExpectMsg<LockAcquired>(Patience).Grant;
-            sender.Send(manager, new Release(grant) { Owner = owner });
-            sender.ExpectMsg<Released>(Patience);
+            LockAndRelease(manager, sender, owner);
         }
 
         Assert.Equal(["watch"], owner.Seen);
@@ -59,10 +53,7 @@ public sealed class IdleOwnerActorSpecs(ITestOutputHelper output) : LockSpecBase
         var owner = new WatchRecorder(Sys);
         var sender = CreateTestProbe();
 
-        sender.Send(manager, new TryLock("k") { Owner = owner });
-        var grant = sender.ExpectMsg<LockAcquired>(Patience).Grant;
-        sender.Send(manager, new Release(grant) { Owner = owner });
-        sender.ExpectMsg<Released>(Patience);
+        LockAndRelease(manager, sender, owner);
 
         Assert.Equal(["watch", "unwatch"], owner.Seen);
     }
@@ -83,6 +74,15 @@ public sealed class IdleOwnerActorSpecs(ITestOutputHelper output) : LockSpecBase
         // The death of the idle owner reached the manager (it still watched it) and changed nothing.
         Assert.Equal(other.Ref, WhereIs(manager, "k"));
         Release(manager, other, held);
+    }
+
+    /// <summary>Takes and releases key "k" for <paramref name="owner"/>, asked by <paramref name="sender"/>; waits for both answers.</summary>
+    private static void LockAndRelease(IActorRef manager, Akka.TestKit.TestProbe sender, IActorRef owner)
+    {
+        sender.Send(manager, new TryLock("k") { Owner = owner });
+        var grant = sender.ExpectMsg<LockAcquired>(Patience).Grant;
+        sender.Send(manager, new Release(grant) { Owner = owner });
+        sender.ExpectMsg<Released>(Patience);
     }
 
     /// <summary>An owner reference that records the Watch and Unwatch system messages sent to it.</summary>
