@@ -19,17 +19,32 @@ internal sealed class TableScenarios(BenchConfig cfg)
         var fx = new NullEffects();
         var table = NewTable(fx);
         var ownerRefs = FakeOwner.Many(1_000);
-        var perOwner = size / ownerRefs.Length;
-        for (var o = 0; o < ownerRefs.Length; o++)
+        foreach (var (o, key) in HeldKeys(size, ownerRefs.Length))
         {
-            for (var k = 0; k < perOwner; k++)
-            {
-                table.TryLock(ownerRefs[o], null, $"key-{o}-{k}");
-            }
+            table.TryLock(ownerRefs[o], null, key);
         }
 
         return (table, fx);
     }
+
+    /// <summary>
+    /// The keys of a table holding <paramref name="count"/> keys, spread over <paramref name="owners"/>
+    /// owners in order: owner <c>o</c>'s keys are "key-o-0", "key-o-1", …. Made as they are enumerated.
+    /// </summary>
+    private static IEnumerable<(int Owner, string Key)> HeldKeys(int count, int owners = 1_000)
+    {
+        var perOwner = count / owners;
+        for (var o = 0; o < owners; o++)
+        {
+            for (var k = 0; k < perOwner; k++)
+            {
+                yield return (o, $"key-{o}-{k}");
+            }
+        }
+    }
+
+    /// <summary>"1k", "100k", "1M": a table size in a result id.</summary>
+    private static string SizeLabel(int size) => size >= 1_000_000 ? $"{size / 1_000_000}M" : $"{size / 1_000}k";
 
     // ---------------------------------------------------------------------------------------
     // e. memory
@@ -62,12 +77,9 @@ internal sealed class TableScenarios(BenchConfig cfg)
                 var ownerRefs = FakeOwner.Many(owners);
                 var before = Harness.SettledHeap();
                 var table = NewTable();
-                for (var o = 0; o < owners; o++)
+                foreach (var (o, key) in HeldKeys(keys, owners))
                 {
-                    for (var k = 0; k < perOwner; k++)
-                    {
-                        table.TryLock(ownerRefs[o], null, $"key-{o}-{k}");
-                    }
+                    table.TryLock(ownerRefs[o], null, key);
                 }
 
                 var after = Harness.SettledHeap();
@@ -103,12 +115,9 @@ internal sealed class TableScenarios(BenchConfig cfg)
                 var value = new object();
                 var before = Harness.SettledHeap();
                 var map = new Dictionary<object, object>();
-                for (var o = 0; o < owners; o++)
+                foreach (var (_, key) in HeldKeys(keys, owners))
                 {
-                    for (var k = 0; k < perOwner; k++)
-                    {
-                        map.Add($"key-{o}-{k}", value);
-                    }
+                    map.Add(key, value);
                 }
 
                 var after = Harness.SettledHeap();
@@ -123,12 +132,10 @@ internal sealed class TableScenarios(BenchConfig cfg)
                 var holder = new object();
                 var before = Harness.SettledHeap();
                 var map = new Dictionary<object, (object Holder, long Token)>();
-                for (var o = 0; o < owners; o++)
+                var token = 0L;
+                foreach (var (_, key) in HeldKeys(keys, owners))
                 {
-                    for (var k = 0; k < perOwner; k++)
-                    {
-                        map.Add($"key-{o}-{k}", (holder, o * perOwner + k));
-                    }
+                    map.Add(key, (holder, ++token));
                 }
 
                 var after = Harness.SettledHeap();
@@ -319,7 +326,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
 
         foreach (var (size, _, _) in tables)
         {
-            var label = size >= 1_000_000 ? $"{size / 1_000_000}M" : $"{size / 1_000}k";
+            var label = SizeLabel(size);
             Harness.Add(new Result($"f.table-{label}", $"table TryLock+Release of a fresh key (new owner) with {size:N0} other keys held; all three tables alive, interleaved",
                 Harness.Median(ns[size]), ns[size].Min(), ns[size].Max(), "ns/op", Harness.Median(allocs[size]))
             {
@@ -352,7 +359,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
             var (table, fx) = TableHolding(size);
 
             Harness.SettledHeap();
-            var label = size >= 1_000_000 ? $"{size / 1_000_000}M" : $"{size / 1_000}k";
+            var label = SizeLabel(size);
             Harness.NanosPerOp(cfg, $"f.alone-{label}", $"as f.table-{label}, with only this table on the heap (sizes measured one after another)", ops, n => Cycle(table, fx, n));
             GC.KeepAlive(table);
         }
@@ -372,13 +379,9 @@ internal sealed class TableScenarios(BenchConfig cfg)
         var dictionaries = sizes.Select(size =>
         {
             var d = new Dictionary<object, object>();
-            for (var o = 0; o < 1_000; o++)
+            foreach (var (_, key) in HeldKeys(size))
             {
-                for (var k = 0; k < size / 1_000; k++)
-                {
-                    var key = $"key-{o}-{k}";
-                    d.Add(key, key);
-                }
+                d.Add(key, key);
             }
 
             return (Size: size, Keys: d);
@@ -408,7 +411,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
 
         foreach (var size in sizes)
         {
-            var label = size >= 1_000_000 ? $"{size / 1_000_000}M" : $"{size / 1_000}k";
+            var label = SizeLabel(size);
             Harness.Add(new Result($"f.floor-dictionary-{label}", $"add + find + remove of a fresh key in a bare Dictionary<object, object> holding {size:N0} keys (the floor of f), sizes interleaved",
                 Harness.Median(ns[size]), ns[size].Min(), ns[size].Max(), "ns/op", 0)
             {

@@ -82,7 +82,7 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
     public object Key { get; private set; } = key;
 
     /// <summary>Null for a plain lock: capacity 1, at most one holder, exclusive, with one permit.</summary>
-    private KeySharing? _sharing = capacity > 1 ? new KeySharing(capacity) : null;
+    private KeySharing? _sharing = SharingFor(capacity);
 
     /// <summary>
     /// The wait queue of this key: higher priority first, then first come first. Linked through
@@ -96,11 +96,14 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
 
     public override KeyEntry Entry => this;
 
+    /// <summary>A semaphore's sharing state from the start; none for a lock until it is first held shared.</summary>
+    private static KeySharing? SharingFor(int capacity) => capacity > 1 ? new KeySharing(capacity) : null;
+
     /// <summary>Makes an idle entry (no holder, nobody waiting, out of the table) the entry of another key, as new.</summary>
     public void Reuse(object key, int capacity)
     {
         Key = key;
-        _sharing = capacity > 1 ? new KeySharing(capacity) : null;
+        _sharing = SharingFor(capacity);
         Holder = null;
         Token = 0;
         MultiKeys = null;
