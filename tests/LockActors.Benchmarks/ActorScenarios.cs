@@ -159,11 +159,11 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                     await managerFloor.RequestAsync(manager, new Release(acquired.Grant));
                 }
             }),
-            new Workload("a.floor-manager-fresh", "as a.floor-manager with a new reply reference per cycle: each lock its own owner, unwatched once released, as LockClient's", "cycles/s", 5_000, async n =>
+            new Workload("a.floor-manager-fresh", "as a.floor-manager with a new reply reference per cycle: each lock a new owner (each also watched, and an older idle one unwatched)", "cycles/s", 5_000, async n =>
             {
                 for (var i = 0; i < n; i++)
                 {
-                    var owner = new SingleUseReplySlot(ext.Provider);
+                    var owner = new ReplySlot(ext.Provider, asyncContinuations: true);
                     var acquired = (LockAcquired)await owner.RequestAsync(manager, new TryLock("a-key"));
                     await owner.RequestAsync(manager, new Release(acquired.Grant));
                 }

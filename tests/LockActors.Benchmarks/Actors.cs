@@ -258,9 +258,3 @@ internal class ReplySlot : MinimalActorRef, IValueTaskSource<object>
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
 }
-
-/// <summary>
-/// A <see cref="ReplySlot"/> used as the owner of one lock only, like the client's per-lock owners:
-/// marked so, the manager unwatches it as soon as it holds nothing instead of keeping it watched.
-/// </summary>
-internal sealed class SingleUseReplySlot(IActorRefProvider provider) : ReplySlot(provider, asyncContinuations: true), LockActors.Table.ISingleUseOwner;

@@ -114,8 +114,8 @@ internal static class Summary
         Row("a. LockClient LockAsync+ReleaseAsync vs the floor", "a.client-lock", "base.floor-2trips", 1, "floor: ", null, true, "(info)");
         Row("a. floor against the manager: TryLock + Release through a long-lived reply ref", "a.floor-manager", "base.ask-echo", 0.5, "½ × echo Ask rate: ", 1.5, true, "≥ 1.5× (else a is out of reach)");
         Row("a. LockClient LockAsync+ReleaseAsync vs the manager floor", "a.client-lock", "a.floor-manager", 1, "manager floor: ", null, true, "(info)");
-        Row("a. the same with a new owner per cycle (as LockClient's handles)", "a.floor-manager-fresh", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
-        Row("a. LockClient LockAsync+ReleaseAsync vs that floor", "a.client-lock", "a.floor-manager-fresh", 1, "fresh-owner floor: ", null, true, "(info)");
+        Row("a. the same with a new owner per cycle (each lock a new owner)", "a.floor-manager-fresh", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
+        Row("a. LockClient LockAsync+ReleaseAsync vs that floor (LockClient reuses an ended lock's owner)", "a.client-lock", "a.floor-manager-fresh", 1, "fresh-owner floor: ", null, true, "(info)");
         Row("a. floor, caller resumed inline on the actor's thread (not allowed)", "base.floor-2trips-inline", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
         Row("a. LockClient AwaitAsync+ReleaseAsync, 1 caller", "a.client-await", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
         Row("a. raw Ask TryLock+Release {Owner}, 1 caller", "a.raw-ask", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using LockActors.Client;
+using Microsoft.Extensions.ObjectPool;
 
 namespace LockActors;
 
@@ -12,7 +13,10 @@ public sealed class LockClientOptions
     /// <summary>
     /// The actor that owns every lock this client takes (typically <c>Self</c> inside an actor).
     /// When null, each handle gets its own lightweight owner (an actor reference the manager watches,
-    /// not an actor), so two handles of one client are independent; it ends with the handle.
+    /// not an actor), so two handles of one client that are held at the same time are independent.
+    /// Once a handle's lock has ended cleanly (released or given away, as the manager confirmed) its
+    /// owner holds nothing and may serve a later handle of the same client; an owner whose lock ended
+    /// otherwise (a time-out, a cancellation, a loss) is stopped, so the manager frees what it held.
     /// </summary>
     /// <remarks>
     /// The manager tells waits apart by owner and key: with an explicit owner, cancelling one wait
@@ -44,8 +48,15 @@ public sealed class LockClientOptions
 /// </example>
 public sealed partial class LockClient
 {
-    private readonly IActorRefProvider _provider;
+    /// <summary>
+    /// How many owner references of ended locks a client keeps for later locks: enough for as many
+    /// locks held at once by one client as a busy service has in flight; more are dropped (the
+    /// manager stops watching them shortly, see <see cref="LockManagerSettings.IdleOwnerWatchTime"/>).
+    /// </summary>
+    private const int KeptOwners = 64;
+
     private readonly LiveHandles _handles = new();
+    private readonly ObjectPool<LockOwnerRef> _owners;
 
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
     /// <param name="locks">The manager (or a reference that forwards to it).</param>
@@ -72,7 +83,7 @@ public sealed partial class LockClient
             throw new ArgumentException($"Owner {owner} is no actor.", nameof(options));
         }
 
-        _provider = provider;
+        _owners = new DefaultObjectPool<LockOwnerRef>(new OwnerPolicy(this, provider), KeptOwners);
         Timeouts = new RequestTimeouts(timeout);
         Manager = locks;
         Owner = options.Owner;
@@ -291,8 +302,34 @@ public sealed partial class LockClient
     /// <summary>The held handles of this client.</summary>
     internal LiveHandles Handles => _handles;
 
-    /// <summary>The reference that receives the replies of one lock (and owns it unless the client has an owner).</summary>
-    private LockOwnerRef NewOwner() => new(this, _provider);
+    /// <summary>
+    /// The reference that receives the replies of one lock (and owns it unless the client has an
+    /// owner): one whose earlier lock ended cleanly, else a new one.
+    /// </summary>
+    private LockOwnerRef NewOwner()
+    {
+        while (true)
+        {
+            var owner = _owners.Get();
+            if (owner.TryRent())
+            {
+                return owner;
+            }
+
+            // Something was given to it, or it was lost, while it waited for reuse: never again.
+            owner.Stop();
+        }
+    }
+
+    /// <summary>Keeps <paramref name="owner"/>, whose lock ended cleanly, for a later lock.</summary>
+    internal void ReturnOwner(LockOwnerRef owner) => _owners.Return(owner);
+
+    private sealed class OwnerPolicy(LockClient client, IActorRefProvider provider) : PooledObjectPolicy<LockOwnerRef>
+    {
+        public override LockOwnerRef Create() => new(client, provider);
+
+        public override bool Return(LockOwnerRef owner) => true;
+    }
 
     /// <summary>
     /// What a reply other than a grant or busy means to the caller of an acquire. Built on the

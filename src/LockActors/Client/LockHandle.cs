@@ -20,6 +20,8 @@ public sealed class LockHandle : IAsyncDisposable
     private readonly LockOwnerRef _ref;
     private int _state;
     private IActorRef? _heir;
+    private int _lost;
+    private CancellationTokenSource? _lostSource;
 
     /// <summary>Links of the client's list of held handles (see <see cref="LiveHandles"/>); guarded by that list.</summary>
     internal LockHandle? LivePrev, LiveNext;
@@ -57,8 +59,43 @@ public sealed class LockHandle : IAsyncDisposable
     /// <summary>The permits held on each key (1 unless taken from a semaphore key).</summary>
     public int Permits => Grant.Permits;
 
-    /// <summary>Cancelled when the lock is lost without being released (see <see cref="LockLost"/>).</summary>
-    public CancellationToken HandleLostToken => _ref.LostToken;
+    /// <summary>
+    /// Cancelled when the lock is lost without being released (see <see cref="LockLost"/>), or when a
+    /// release finds it gone. The token source is only created if someone asks for the token first.
+    /// </summary>
+    public CancellationToken HandleLostToken
+    {
+        get
+        {
+            if (Volatile.Read(ref _lostSource) is { } existing)
+            {
+                return existing.Token;
+            }
+
+            if (IsLost)
+            {
+                return new CancellationToken(canceled: true);
+            }
+
+            var created = new CancellationTokenSource();
+            var source = Interlocked.CompareExchange(ref _lostSource, created, null) ?? created;
+            if (!ReferenceEquals(source, created))
+            {
+                created.Dispose();
+            }
+
+            // A loss between the check above and publishing the source may not have seen it.
+            if (IsLost)
+            {
+                _ = source.CancelAsync();
+            }
+
+            return source.Token;
+        }
+    }
+
+    /// <summary>True once the lock is known to be lost (see <see cref="MarkLost"/>).</summary>
+    internal bool IsLost => Volatile.Read(ref _lost) != 0;
 
     /// <summary>True until the handle is released, given away or ended by a goodbye.</summary>
     public bool IsHeld => Volatile.Read(ref _state) == Held;
@@ -110,13 +147,13 @@ public sealed class LockHandle : IAsyncDisposable
             return default;
         }
 
-        if (_ref.IsLost && OwnsItself)
+        if (IsLost && OwnsItself)
         {
             // The manager told this owner the lock is gone (it restarted or stopped): there is
             // nothing to release, and a stopped manager would only let the request time out.
             if (Interlocked.CompareExchange(ref _state, Released, Held) == Held)
             {
-                End();
+                End(clean: false);
             }
 
             return default;
@@ -141,14 +178,14 @@ public sealed class LockHandle : IAsyncDisposable
         }
 
         // The state is already Released: whatever the answer, the handle ends.
-        End();
+        End(clean: reply is LockActors.Released);
         switch (reply)
         {
             case LockActors.Released:
                 done.TrySetResult();
                 return;
             case ReleaseFailed failed:
-                _ref.MarkLost();
+                MarkLost();
                 if (kind == RequestKind.Dispose)
                 {
                     done.TrySetResult(); // already released, given away or lost: nothing to do
@@ -174,12 +211,12 @@ public sealed class LockHandle : IAsyncDisposable
         {
             case GaveAway:
                 _heir = request.Heir;
-                End();
+                End(clean: true);
                 done.TrySetResult();
                 return;
             case ReleaseFailed failed:
-                _ref.MarkLost();
-                End();
+                MarkLost();
+                End(clean: false);
                 done.TrySetException(new ReleaseException(Keys, failed.Cause, failed.CurrentOwner, failed.Key));
                 return;
             case LockRefused refused:
@@ -200,7 +237,7 @@ public sealed class LockHandle : IAsyncDisposable
         if (OwnsItself)
         {
             // Ending the handle stops its owner, so the manager frees the keys whatever happened.
-            End();
+            End(clean: false);
             if (kind == RequestKind.Dispose)
             {
                 done.TrySetResult();
@@ -223,14 +260,30 @@ public sealed class LockHandle : IAsyncDisposable
     {
         if (Interlocked.CompareExchange(ref _state, Released, Held) == Held)
         {
-            End();
+            End(clean: false);
         }
     }
 
-    private void End()
+    /// <summary>The lock is gone without a release: cancel <see cref="HandleLostToken"/>.</summary>
+    internal void MarkLost()
+    {
+        if (Interlocked.Exchange(ref _lost, 1) != 0)
+        {
+            return;
+        }
+
+        // Asynchronously: the token's callbacks are user code and must not run on the manager's thread.
+        _ = Volatile.Read(ref _lostSource)?.CancelAsync();
+    }
+
+    /// <summary>
+    /// The handle is over. <paramref name="clean"/>: the manager confirmed the release or give-away,
+    /// so the owner reference holds nothing and may serve a later lock; otherwise it is stopped.
+    /// </summary>
+    private void End(bool clean)
     {
         _client.Forget(this);
-        _ref.Stop();
+        _ref.Retire(clean);
     }
 
     private ReleaseException Ended() => Volatile.Read(ref _state) == GivenAway

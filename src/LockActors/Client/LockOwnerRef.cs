@@ -1,5 +1,4 @@
 using Akka.Actor;
-using LockActors.Table;
 using Akka.Dispatch.SysMsg;
 
 namespace LockActors.Client;
@@ -27,13 +26,18 @@ internal enum RequestKind
 }
 
 /// <summary>
-/// The lightweight actor reference behind one <see cref="LockHandle"/>: the address the manager
+/// The lightweight actor reference behind a <see cref="LockHandle"/>: the address the manager
 /// replies to and, when the client has no explicit owner, the owner of the lock itself.
 /// </summary>
 /// <remarks>
 /// <para>It is not an actor: the manager's replies are handled on the sending thread, as an
 /// <c>Ask</c> does, but one reference serves the whole life of a lock (acquire, then release or
-/// give-away) instead of one temporary actor per message. The reply completes the caller's task
+/// give-away) instead of one temporary actor per message.</para>
+/// <para>It serves one lock at a time. When a lock ends cleanly (the acquire was answered without a
+/// grant, or the manager confirmed the release or give-away) the manager holds nothing and expects
+/// nothing of it, so the client reuses it for a later lock (<see cref="Retire"/>): it stays watched
+/// by the manager as an idle owner, and the next lock costs neither a new reference nor a new watch.
+/// Any other end (a time-out, a cancellation, a lost lock, a lock given to it) stops it instead. The reply completes the caller's task
 /// directly: the acquire's reply builds the handle, a release's ends it. The tasks run their
 /// continuations asynchronously, so the caller never resumes on the manager's thread, and no
 /// async method stands between the reply and the caller (each such layer cost about a fifth of a
@@ -46,7 +50,7 @@ internal enum RequestKind
 /// taken on a fresh object goes through the runtime's slow path and leaves a sync block for the
 /// finalizer thread, and there is one of these references per handle.</para>
 /// </remarks>
-internal sealed class LockOwnerRef : MinimalActorRef, ISingleUseOwner
+internal sealed class LockOwnerRef : MinimalActorRef
 {
     // The request's phase, in the low bits of _state: a completion moves it out of InFlight or
     // Cancelling exactly once. The bits above count requests, so a time-out aimed at one request
@@ -73,8 +77,13 @@ internal sealed class LockOwnerRef : MinimalActorRef, ISingleUseOwner
     private CancellationToken _pendingToken;
 
     private LockHandle? _handle;
-    private int _lost;
-    private CancellationTokenSource? _lostSource;
+
+    // True from the moment the client hands this reference to a new lock until the lock ends cleanly.
+    private bool _rented;
+
+    // Set (on the manager's thread) when something arrived that makes reuse unsafe: a lost lock or a
+    // lock given to this owner. The lock's end then stops the reference instead of reusing it.
+    private bool _tainted;
 
     // Nearly always one watcher (the manager), in one field; a list (locked) only if others watch too.
     private IInternalActorRef? _watcher;
@@ -101,44 +110,6 @@ internal sealed class LockOwnerRef : MinimalActorRef, ISingleUseOwner
     /// </summary>
     /// <returns>The same value as <see cref="ActorRefBase.GetHashCode"/>, so equal references still hash alike.</returns>
     public override int GetHashCode() => _hashCode;
-
-    /// <summary>
-    /// Cancelled when the manager reports the lock lost (<see cref="LockLost"/>) or a release finds
-    /// it gone. The token source is only created if someone asks for the token before the loss.
-    /// </summary>
-    public CancellationToken LostToken
-    {
-        get
-        {
-            if (Volatile.Read(ref _lostSource) is { } existing)
-            {
-                return existing.Token;
-            }
-
-            if (IsLost)
-            {
-                return new CancellationToken(canceled: true);
-            }
-
-            var created = new CancellationTokenSource();
-            var source = Interlocked.CompareExchange(ref _lostSource, created, null) ?? created;
-            if (!ReferenceEquals(source, created))
-            {
-                created.Dispose();
-            }
-
-            // A loss between the check above and publishing the source may not have seen it.
-            if (IsLost)
-            {
-                _ = source.CancelAsync();
-            }
-
-            return source.Token;
-        }
-    }
-
-    /// <summary>True once the lock is known to be lost (see <see cref="MarkLost"/>).</summary>
-    public bool IsLost => Volatile.Read(ref _lost) != 0;
 
     /// <summary>Links of the client's list of requests waiting for an answer, in deadline order (see <see cref="RequestTimeouts"/>).</summary>
     internal LockOwnerRef? TimeoutPrev, TimeoutNext;
@@ -264,10 +235,15 @@ internal sealed class LockOwnerRef : MinimalActorRef, ISingleUseOwner
         switch (message)
         {
             case LockLost:
-                MarkLost();
+                _tainted = true;
+                _handle?.MarkLost();
                 return;
-            case LockTransferred:
-                // A lock given to a client-made owner stays with it until the handle ends.
+            case LockTransferred transferred:
+                OnTransferred(transferred);
+                return;
+            case not ILockReply:
+                // Not the manager's answer (a message sent to this owner, directly or through
+                // SendToOwner): nothing reads it, and it must not pass for the reply awaited.
                 return;
         }
 
@@ -300,16 +276,10 @@ internal sealed class LockOwnerRef : MinimalActorRef, ISingleUseOwner
                     }
 
                     _client.Timeouts.Remove(this);
-                    if (_namedOwner is null)
-                    {
-                        Stop();
-                    }
-
-                    if (phase == Cancelling)
-                    {
-                        ((TaskCompletionSource<LockHandle?>)_done!).TrySetCanceled(_pendingToken);
-                    }
-
+                    var cancelled = phase == Cancelling ? (TaskCompletionSource<LockHandle?>)_done! : null;
+                    var token = _pendingToken;
+                    Retire(clean: false);
+                    cancelled?.TrySetCanceled(token);
                     return;
                 default:
                     // No request in flight: nothing waits for this.
@@ -336,8 +306,9 @@ internal sealed class LockOwnerRef : MinimalActorRef, ISingleUseOwner
                 acquire.TrySetResult(handle);
                 return;
             case LockBusy busy:
-                Stop();
-                if (_kind == RequestKind.TryLock)
+                var kind = _kind;
+                Retire(clean: true);
+                if (kind == RequestKind.TryLock)
                 {
                     acquire.TrySetResult(null);
                 }
@@ -348,22 +319,60 @@ internal sealed class LockOwnerRef : MinimalActorRef, ISingleUseOwner
 
                 return;
             default:
-                Stop();
+                // Timed out, refused or withdrawn: the manager keeps nothing of this request.
+                Retire(clean: reply is LockTimedOut or LockRefused or AwaitCancelled);
                 acquire.TrySetException(_client.Failure(reply));
                 return;
         }
     }
 
-    /// <summary>The lock is gone without a release: cancel <see cref="LostToken"/>.</summary>
-    public void MarkLost()
+    /// <summary>A lock given to this owner by another (someone learned this reference from <c>WhereIs</c> or a grant).</summary>
+    private void OnTransferred(LockTransferred transferred)
     {
-        if (Interlocked.Exchange(ref _lost, 1) != 0)
+        if (Volatile.Read(ref _rented))
         {
+            // It stays with this owner until the current lock ends, which then stops the
+            // reference, so the manager frees it.
+            _tainted = true;
             return;
         }
 
-        // Asynchronously: the token's callbacks are user code and must not run on the manager's thread.
-        _ = Volatile.Read(ref _lostSource)?.CancelAsync();
+        // Idle, waiting for reuse: nothing would ever end it, so give it straight back. No sender:
+        // the answer must not reach a later request of this reference.
+        _client.Manager.Tell(new Release(transferred.Grant) { Owner = this }, ActorRefs.NoSender);
+    }
+
+    /// <summary>Taken by the client for a new lock: false if this reference must not be used again.</summary>
+    internal bool TryRent()
+    {
+        if (_tainted || Volatile.Read(ref _stopped) != 0)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _rented, true);
+        return true;
+    }
+
+    /// <summary>
+    /// The current lock ended. After a clean end (see the remarks on the class) the reference goes
+    /// back to the client for a later lock; otherwise it is stopped, so the manager frees anything
+    /// it may still hold. Called on the manager's thread, except after a time-out or a lost lock.
+    /// </summary>
+    internal void Retire(bool clean)
+    {
+        _handle = null;
+        _request = null;
+        _done = null;
+        _pendingToken = default;
+        if (!clean || _tainted)
+        {
+            Stop();
+            return;
+        }
+
+        Volatile.Write(ref _rented, false);
+        _client.ReturnOwner(this);
     }
 
     public override void SendSystemMessage(ISystemMessage message)

@@ -15,8 +15,7 @@ namespace LockActors.Table;
 /// the references of departed owners are not kept alive.</para>
 /// <para>A reference's slot comes from its path's uid (random per actor incarnation; zero for
 /// temporary paths, which then share a slot), not from <see cref="RuntimeHelpers.GetHashCode(object)"/>:
-/// the first identity hash of an object is slow, and the client's owners are new for every lock.
-/// Those (<see cref="ISingleUseOwner"/>) keep their own hash and skip the cache.</para>
+/// the first identity hash of an object is slow, and owners may be new for every lock.</para>
 /// </remarks>
 internal sealed class ActorRefComparer : IEqualityComparer<IActorRef>
 {
@@ -30,11 +29,6 @@ internal sealed class ActorRefComparer : IEqualityComparer<IActorRef>
     /// <inheritdoc />
     public int GetHashCode(IActorRef actor)
     {
-        if (actor is ISingleUseOwner)
-        {
-            return actor.GetHashCode();
-        }
-
         ref var slot = ref SlotOf(actor);
         if (ReferenceEquals(slot.Actor, actor))
         {
@@ -49,11 +43,6 @@ internal sealed class ActorRefComparer : IEqualityComparer<IActorRef>
     /// <summary>Drops <paramref name="actor"/>'s remembered hash, if it is remembered.</summary>
     public void Forget(IActorRef actor)
     {
-        if (actor is ISingleUseOwner)
-        {
-            return;
-        }
-
         ref var slot = ref SlotOf(actor);
         if (ReferenceEquals(slot.Actor, actor))
         {

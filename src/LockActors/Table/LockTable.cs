@@ -621,7 +621,7 @@ internal sealed class LockTable
             return;
         }
 
-        if (party.Actor is ISingleUseOwner || _settings.MaxIdleOwnersWatched == 0 || _settings.IdleOwnerWatchTime == TimeSpan.Zero)
+        if (_settings.MaxIdleOwnersWatched == 0 || _settings.IdleOwnerWatchTime == TimeSpan.Zero)
         {
             Drop(party, unwatch: true);
             return;

@@ -131,17 +131,6 @@ public sealed class IdleOwnerSpecs
         Assert.Empty(Fx.Unwatches);
     }
 
-    [Fact]
-    public void A_client_owner_used_for_one_lock_is_unwatched_at_once()
-    {
-        var once = new SingleUseRef("client-handle");
-
-        LockAndRelease(once, "k");
-
-        Assert.Equal(new IActorRef[] { once }, Fx.Unwatches);
-        Assert.Equal(0, _t.Table.IdleOwnerCount);
-    }
-
     [Theory]
     [InlineData(0, 1000)]
     [InlineData(1000, 0)]
@@ -183,13 +172,5 @@ public sealed class IdleOwnerSpecs
         Assert.Equal(0, _t.Table.IdleOwnerCount);
         Assert.Equal(0, _t.Table.PartyCount);
         Assert.False(_t.Table.SweepIdleOwners());
-    }
-
-    /// <summary>An owner reference used for one lock only, as the client's are.</summary>
-    private sealed class SingleUseRef(string name) : MinimalActorRef, ISingleUseOwner
-    {
-        public override ActorPath Path { get; } = new RootActorPath(new Address("akka", "table-test")) / name;
-
-        public override IActorRefProvider Provider => throw new NotSupportedException("A table test reference has no provider.");
     }
 }
