@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using LockActors.Table;
 
 namespace LockActors.Benchmarks;
@@ -372,7 +373,9 @@ internal sealed class TableScenarios(BenchConfig cfg)
     /// The floor of f: the three hash-table operations a TryLock+Release of a fresh key needs at the
     /// least (file the key, find it on release, drop it), on a bare BCL <see cref="Dictionary{TKey, TValue}"/>
     /// holding as many keys as the table, sizes interleaved as in f.table-*. What a large table costs
-    /// more per operation than a small one is, at the least, what these cost more.
+    /// more per operation than a small one is, at the least, what these cost more. A second run also
+    /// allocates the replies any lock manager must hand out per cycle (its allocations stream through
+    /// the cache as the table's do).
     /// </summary>
     private void DictionaryFloor(int[] sizes, object[] fresh, int ops)
     {
@@ -387,37 +390,57 @@ internal sealed class TableScenarios(BenchConfig cfg)
             return (Size: size, Keys: d);
         }).ToList();
 
-        Harness.SettledHeap();
-        var ns = sizes.ToDictionary(size => size, _ => new List<double>());
-        for (var r = -cfg.Warmups; r < cfg.Repetitions; r++)
-        {
-            foreach (var (size, keys) in dictionaries)
-            {
-                var sw = Stopwatch.StartNew();
-                for (var i = 0; i < ops; i++)
-                {
-                    var key = fresh[i & 4095];
-                    keys.Add(key, key);
-                    keys.TryGetValue(key, out _);
-                    keys.Remove(key);
-                }
+        var owner = new FakeOwner(1_000_000_002);
+        object? sink = null;
+        Measure("f.floor-dictionary", "add + find + remove of a fresh key in a bare Dictionary<object, object> holding {0:N0} keys (the floor of f), sizes interleaved", messages: false);
+        Measure("f.floor-messages", "as f.floor-dictionary, also allocating the replies any TryLock+Release must hand out (LockGrant, its key list, LockAcquired, Released), {0:N0} keys", messages: true);
+        GC.KeepAlive(sink);
 
-                if (r >= 0)
+        void Measure(string id, string what, bool messages)
+        {
+            Harness.SettledHeap();
+            var ns = sizes.ToDictionary(size => size, _ => new List<double>());
+            var allocs = sizes.ToDictionary(size => size, _ => new List<double>());
+            for (var r = -cfg.Warmups; r < cfg.Repetitions; r++)
+            {
+                foreach (var (size, keys) in dictionaries)
                 {
-                    ns[size].Add(sw.Elapsed.TotalNanoseconds / ops);
+                    var before = GC.GetTotalAllocatedBytes(true);
+                    var sw = Stopwatch.StartNew();
+                    for (var i = 0; i < ops; i++)
+                    {
+                        var key = fresh[i & 4095];
+                        keys.Add(key, key);
+                        if (messages)
+                        {
+                            var grant = new LockGrant([key], false, owner, i, null);
+                            sink = new LockAcquired(grant);
+                            sink = new Released(grant.Keys);
+                        }
+
+                        keys.TryGetValue(key, out _);
+                        keys.Remove(key);
+                    }
+
+                    var elapsed = sw.Elapsed.TotalNanoseconds;
+                    var after = GC.GetTotalAllocatedBytes(true);
+                    if (r >= 0)
+                    {
+                        ns[size].Add(elapsed / ops);
+                        allocs[size].Add((after - before) / (double)ops);
+                    }
                 }
             }
-        }
 
-        foreach (var size in sizes)
-        {
-            var label = SizeLabel(size);
-            Harness.Add(new Result($"f.floor-dictionary-{label}", $"add + find + remove of a fresh key in a bare Dictionary<object, object> holding {size:N0} keys (the floor of f), sizes interleaved",
-                Harness.Median(ns[size]), ns[size].Min(), ns[size].Max(), "ns/op", 0)
+            foreach (var size in sizes)
             {
-                Samples = ns[size].ToArray(),
-                Group = "f.floor",
-            });
+                Harness.Add(new Result($"{id}-{SizeLabel(size)}", string.Format(CultureInfo.InvariantCulture, what, size),
+                    Harness.Median(ns[size]), ns[size].Min(), ns[size].Max(), "ns/op", Harness.Median(allocs[size]))
+                {
+                    Samples = ns[size].ToArray(),
+                    Group = "f.floor",
+                });
+            }
         }
 
         GC.KeepAlive(dictionaries);
