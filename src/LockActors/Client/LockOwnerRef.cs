@@ -37,18 +37,18 @@ internal enum RequestKind
 /// grant, or the manager confirmed the release or give-away) the manager holds nothing and expects
 /// nothing of it, so the client reuses it for a later lock (<see cref="Retire"/>): it stays watched
 /// by the manager as an idle owner, and the next lock costs neither a new reference nor a new watch.
-/// Any other end (a time-out, a cancellation, a lost lock, a lock given to it) stops it instead. The reply completes the caller's task
-/// directly: the acquire's reply builds the handle, a release's ends it. The tasks run their
-/// continuations asynchronously, so the caller never resumes on the manager's thread, and no
-/// async method stands between the reply and the caller (each such layer cost about a fifth of a
-/// lock+release).</para>
+/// Any other end (a time-out, a cancellation, a lost lock, a lock given to it) stops it instead.</para>
+/// <para>The reply completes the caller's task directly: the acquire's reply builds the handle, a
+/// release's ends it. The tasks run their continuations asynchronously, so the caller never resumes
+/// on the manager's thread, and no async method stands between the reply and the caller (each such
+/// layer cost about a fifth of a lock+release).</para>
 /// <para>It supports DeathWatch, so the manager can watch it like any owner; <see cref="Stop"/>
 /// tells every watcher it terminated, which frees whatever it still holds.</para>
 /// <para>A cancellation or time-out can cross a grant in flight: once abandoned, the reference
 /// hands any grant that still arrives straight back to the manager, so nothing is leaked.</para>
 /// <para>Every state change is one atomic exchange, no <c>lock</c>: on .NET 10 the first monitor
 /// taken on a fresh object goes through the runtime's slow path and leaves a sync block for the
-/// finalizer thread, and there is one of these references per handle.</para>
+/// finalizer thread, and a busy client makes many of these references.</para>
 /// </remarks>
 internal sealed class LockOwnerRef : MinimalActorRef
 {
@@ -235,7 +235,7 @@ internal sealed class LockOwnerRef : MinimalActorRef
         switch (message)
         {
             case LockLost:
-                _tainted = true;
+                Volatile.Write(ref _tainted, true);
                 _handle?.MarkLost();
                 return;
             case LockTransferred transferred:
@@ -333,7 +333,7 @@ internal sealed class LockOwnerRef : MinimalActorRef
         {
             // It stays with this owner until the current lock ends, which then stops the
             // reference, so the manager frees it.
-            _tainted = true;
+            Volatile.Write(ref _tainted, true);
             return;
         }
 
@@ -345,7 +345,7 @@ internal sealed class LockOwnerRef : MinimalActorRef
     /// <summary>Taken by the client for a new lock: false if this reference must not be used again.</summary>
     internal bool TryRent()
     {
-        if (_tainted || Volatile.Read(ref _stopped) != 0)
+        if (Volatile.Read(ref _tainted) || Volatile.Read(ref _stopped) != 0)
         {
             return false;
         }
@@ -365,7 +365,7 @@ internal sealed class LockOwnerRef : MinimalActorRef
         _request = null;
         _done = null;
         _pendingToken = default;
-        if (!clean || _tainted)
+        if (!clean || Volatile.Read(ref _tainted))
         {
             Stop();
             return;
