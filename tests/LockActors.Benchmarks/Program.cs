@@ -137,6 +137,7 @@ internal static class Summary
         Row("e. memory per held key (keys included)", "e.bytes-per-held-key", null, 100, "100 B", 1.0, false, "≤ 100 B");
         Row("e. floor: BCL Dictionary + key alone, per key", "e.floor-dictionary-per-key", null, 100, "100 B", 1.0, false, "≤ 100 B (else e per key is out of reach)");
         Row("e. floor: BCL Dictionary + key + holder and token inline, per key", "e.floor-dictionary-holder-token-per-key", null, 100, "100 B", 1.0, false, "≤ 100 B (else even a holder and a token per key miss e)");
+        Row("e. floor: the least state with O(1) release and crash release (holder, token, owner's key-list links) inline, tightest BCL growth", "e.floor-least-state-per-key", null, 100, "100 B", 1.0, false, "≤ 100 B (else e per key is out of reach)");
         Row("e. memory per waiter (key included)", "e.bytes-per-waiter", null, 200, "200 B", 1.0, false, "≤ 200 B");
         Row("e. floor: BCL Dictionary + BCL heap entry alone, per waiter", "e.floor-per-waiter", null, 200, "200 B", 1.0, false, "≤ 200 B (else e per waiter is out of reach)");
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using LockActors.Table;
 
 namespace LockActors.Benchmarks;
@@ -69,6 +70,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
         var waitPerWaiter = new List<double>();
         var floorPerKey = new List<double>();
         var floorInlinePerKey = new List<double>();
+        var floorLeastPerKey = new List<double>();
         var floorPerWaiter = new List<double>();
         var waitKeyBytes = KeyStringBytes(keys, i => $"wkey-{i % 1000}");
         var reps = cfg.Quick ? 2 : 3;
@@ -146,6 +148,40 @@ internal sealed class TableScenarios(BenchConfig cfg)
             }
 
             {
+                // The least state of a table whose release and crash release stay O(1) per key:
+                // holder, fencing token and the two links of the owner's list of keys, all inline in
+                // the dictionary's value, the dictionary grown by 2% at a time (the tightest a BCL
+                // Dictionary allows: its capacity is always a prime from its own table) instead of
+                // doubling. Nothing else: no queue, no multi-key list, no mode.
+                var ownerRefs = Enumerable.Range(0, owners).Select(_ => new object()).ToArray();
+                var lastKey = new object?[owners];
+                var before = Harness.SettledHeap();
+                var map = new Dictionary<object, LeastKeyState>();
+                var token = 0L;
+                foreach (var (owner, key) in HeldKeys(keys, owners))
+                {
+                    if (map.Count == map.EnsureCapacity(0))
+                    {
+                        map.EnsureCapacity(map.Count + map.Count / 50 + 1);
+                    }
+
+                    map.Add(key, new LeastKeyState(ownerRefs[owner], ++token, lastKey[owner], null));
+                    if (lastKey[owner] is { } previous)
+                    {
+                        CollectionsMarshal.GetValueRefOrNullRef(map, previous).Next = key;
+                    }
+
+                    lastKey[owner] = key;
+                }
+
+                var after = Harness.SettledHeap();
+                floorLeastPerKey.Add((after - before) / (double)keys);
+                GC.KeepAlive(map);
+                GC.KeepAlive(ownerRefs);
+                GC.KeepAlive(lastKey);
+            }
+
+            {
                 // Floor per waiter: the same fake owners in a BCL dictionary, plus one BCL heap entry each.
                 var value = new object();
                 var waiterRefs = FakeOwner.Many(keys);
@@ -175,6 +211,8 @@ internal sealed class TableScenarios(BenchConfig cfg)
             Harness.Median(floorPerKey), floorPerKey.Min(), floorPerKey.Max(), "B/key", null));
         Harness.Add(new Result("e.floor-dictionary-holder-token-per-key", "floor: the same 100k key strings in a Dictionary<object, (object, long)>, a holder and a fencing token inline per key, after full GC, keys included",
             Harness.Median(floorInlinePerKey), floorInlinePerKey.Min(), floorInlinePerKey.Max(), "B/key", null));
+        Harness.Add(new Result("e.floor-least-state-per-key", "floor: the same 100k key strings in a Dictionary<object, (holder, token, previous key, next key)> grown 2% at a time: the least state with O(1) release and crash release, after full GC, keys included",
+            Harness.Median(floorLeastPerKey), floorLeastPerKey.Min(), floorLeastPerKey.Max(), "B/key", null));
         Harness.Add(new Result("e.floor-per-waiter", "floor: the same 100k fake owners in a Dictionary<IActorRef, object> plus one PriorityQueue<object, long> entry each, after full GC (no wait or owner record)",
             Harness.Median(floorPerWaiter), floorPerWaiter.Min(), floorPerWaiter.Max(), "B/waiter", null));
     }
@@ -561,4 +599,7 @@ internal sealed class TableScenarios(BenchConfig cfg)
             Harness.Add(new Result(id, what, Harness.Median(times), times.Min(), times.Max(), "ms", null));
         }
     }
+
+    /// <summary>The least per-key state of e's floor: holder, fencing token, and the neighbours in the owner's list of keys.</summary>
+    private record struct LeastKeyState(object Holder, long Token, object? Previous, object? Next);
 }
