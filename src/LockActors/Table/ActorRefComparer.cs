@@ -30,15 +30,17 @@ internal sealed class ActorRefComparer : IEqualityComparer<IActorRef>
     /// <inheritdoc />
     public int GetHashCode(IActorRef actor)
     {
-        if (actor is ISingleUseOwner)
-        {
-            return actor.GetHashCode();
-        }
-
+        // The slot first: a single-use owner is never remembered, and the interface check is the
+        // dearer of the two for an ordinary actor reference (it walks the type's interfaces).
         ref var slot = ref SlotOf(actor);
         if (ReferenceEquals(slot.Actor, actor))
         {
             return slot.Hash;
+        }
+
+        if (actor is ISingleUseOwner)
+        {
+            return actor.GetHashCode();
         }
 
         var hash = actor.GetHashCode();

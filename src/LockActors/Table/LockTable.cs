@@ -621,7 +621,9 @@ internal sealed class LockTable
             return;
         }
 
-        if (party.Actor is ISingleUseOwner || _settings.MaxIdleOwnersWatched == 0 || _settings.IdleOwnerWatchTime == TimeSpan.Zero)
+        // A party with an idle node has been kept idle before, so it passed this check then (the
+        // settings do not change, nor does its actor).
+        if (party.IdleNode is null && (party.Actor is ISingleUseOwner || _settings.MaxIdleOwnersWatched == 0 || _settings.IdleOwnerWatchTime == TimeSpan.Zero))
         {
             Drop(party, unwatch: true);
             return;
@@ -1040,6 +1042,12 @@ internal sealed class LockTable
     private bool ValidKeyList(IActorRef? replyTo, IReadOnlyList<object>? keys, string requestName, bool ofGrant = false)
     {
         string Request() => ofGrant ? requestName + " of a grant" : requestName;
+
+        // The common case, a single-key grant's release: one key, not null, nothing to compare.
+        if (keys is not null && keys.Count == 1 && keys[0] is not null)
+        {
+            return true;
+        }
 
         if (keys is null || keys.Count == 0)
         {
