@@ -198,8 +198,9 @@ internal sealed class LockTable
             return;
         }
 
-        // A single-key wait keeps no key list: it is built when a reply needs it.
-        Enqueue(Enlist(owner), replyTo, [], isMulti: false, [entry], terms, deadline);
+        // A single-key wait keeps no key list: it is built when a reply needs it. The party found
+        // above is reused, not looked up again.
+        Enqueue(party is null ? Enlist(owner) : Rejoin(party), replyTo, [], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms, deadline);
     }
 
     /// <summary><see cref="LockActors.AwaitAll"/> of ordinary exclusive locks.</summary>
@@ -586,13 +587,21 @@ internal sealed class LockTable
         {
             party = new Party(actor);
             _fx.Watch(actor);
+            return party;
         }
-        else if (party!.IsIdle)
+
+        return Rejoin(party!);
+    }
+
+    /// <summary>A filed party about to hold or wait again: no longer among the idle owners.</summary>
+    private Party Rejoin(Party party)
+    {
+        if (party.IsIdle)
         {
             _idle.Remove(party.IdleNode!);
         }
 
-        return party!;
+        return party;
     }
 
     /// <summary>
@@ -717,7 +726,7 @@ internal sealed class LockTable
     private static void Hold(Party owner, KeyEntry entry, LockGrant grant) =>
         owner.Hold(entry, grant.FencingToken, grant.IsMulti ? grant.Keys : null, grant.Mode, grant.Permits);
 
-    private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, KeyEntry[] entries, in LockTerms terms, long deadline)
+    private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms, long deadline)
     {
         var wait = new Wait(owner, replyTo, entries, keys, isMulti, terms, deadline);
         for (var i = 0; i < entries.Length; i++)
@@ -1040,6 +1049,12 @@ internal sealed class LockTable
     private bool ValidKeyList(IActorRef? replyTo, IReadOnlyList<object>? keys, string requestName, bool ofGrant = false)
     {
         string Request() => ofGrant ? requestName + " of a grant" : requestName;
+
+        // The common case, a single-key grant's release: one key, not null, nothing to compare.
+        if (keys is not null && keys.Count == 1 && keys[0] is not null)
+        {
+            return true;
+        }
 
         if (keys is null || keys.Count == 0)
         {

@@ -313,7 +313,7 @@ internal sealed class Wait : WaitNode
 {
     private readonly WaitDetails _details;
 
-    public Wait(Party owner, IActorRef? replyTo, KeyEntry[] entries, IReadOnlyList<object> keys, bool isMulti, in LockTerms terms, long deadline)
+    public Wait(Party owner, IActorRef? replyTo, ReadOnlySpan<KeyEntry> entries, IReadOnlyList<object> keys, bool isMulti, in LockTerms terms, long deadline)
         : base(entries[0])
     {
         Owner = owner;
@@ -349,7 +349,7 @@ internal sealed class Wait : WaitNode
     public bool IsMulti => _details.MultiKeys is not null;
 
     /// <summary>The request's keys in the order given (built on demand for a single key).</summary>
-    public IReadOnlyList<object> Keys => _details.MultiKeys ?? new[] { Entry.Key };
+    public IReadOnlyList<object> Keys => _details.MultiKeys ?? [Entry.Key];
 
     public int NodeCount => _details.OtherNodes is { } others ? others.Length + 1 : 1;
 

@@ -115,6 +115,22 @@ public sealed class BadInputSpecs : LockSpecBase
     }
 
     [Fact]
+    public void A_release_naming_one_null_key_is_refused_for_that_key_not_failed_on_it()
+    {
+        var scene = SetUp();
+
+        // A one-key release is checked by a shorter path than a longer list: it must still name
+        // the null key instead of failing on it in a lookup.
+        scene.Owner.Send(scene.Manager, new Release(scene.Grant with { Keys = new object[] { null! } }));
+        Assert.Contains("null key at position 0", ExpectRefused(scene.Owner, RefusalReason.InvalidRequest, null).Message);
+
+        scene.Owner.Send(scene.Manager, new ReleaseKeys(new object[] { null! }));
+        Assert.Contains("null key at position 0", ExpectRefused(scene.Owner, RefusalReason.InvalidRequest, null).Message);
+
+        AssertUnchanged(scene);
+    }
+
+    [Fact]
     public void ReleaseKeys_and_CancelAwait_with_a_duplicate_key_are_refused_and_change_nothing()
     {
         var scene = SetUp();

@@ -105,6 +105,28 @@ public sealed class RestartNeverSilentSpecs : LockSpecBase
     }
 
     [Fact]
+    public void Replies_come_from_the_manager_before_and_after_a_restart()
+    {
+        var manager = RestartableManager();
+        var owner = CreateTestProbe();
+
+        owner.Send(manager, new TryLock("k"));
+        owner.ExpectMsg<LockAcquired>(Patience);
+        Assert.Equal(manager, owner.LastSender);
+
+        manager.Tell(Kill.Instance);
+        owner.ExpectMsg<LockLost>(Patience);
+        Assert.Equal(manager, owner.LastSender);
+
+        // The restarted incarnation answers as the same manager, to a grant and to a release.
+        var grant = Lock(manager, owner, "k");
+        Assert.Equal(manager, owner.LastSender);
+        owner.Send(manager, new Release(grant));
+        owner.ExpectMsg<Released>(Patience);
+        Assert.Equal(manager, owner.LastSender);
+    }
+
+    [Fact]
     public void A_lost_grant_lists_only_the_keys_still_held_under_it()
     {
         var manager = RestartableManager();
