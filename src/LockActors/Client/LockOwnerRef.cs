@@ -111,17 +111,25 @@ internal sealed class LockOwnerRef : MinimalActorRef
     /// <returns>The same value as <see cref="ActorRefBase.GetHashCode"/>, so equal references still hash alike.</returns>
     public override int GetHashCode() => _hashCode;
 
-    /// <summary>Links of the client's list of requests waiting for an answer, in deadline order (see <see cref="RequestTimeouts"/>).</summary>
-    internal LockOwnerRef? TimeoutPrev, TimeoutNext;
+    /// <summary>The next reference on the client's list of references it times (see <see cref="RequestTimeouts"/>).</summary>
+    internal LockOwnerRef? TimeoutNext;
 
-    /// <summary>When the request in flight times out (<see cref="Environment.TickCount64"/>), if it is in the client's list.</summary>
+    /// <summary>When the timed request <see cref="TimeoutRequest"/> times out (<see cref="Environment.TickCount64"/>).</summary>
     internal long TimeoutDeadline;
 
-    /// <summary>True while linked into the client's list of requests waiting for an answer.</summary>
-    internal bool TimeoutLinked;
+    /// <summary>True while on the client's list of references it times.</summary>
+    internal bool TimeoutListed;
 
-    /// <summary>The number of the request the client's list times (see <see cref="TimeOut"/>).</summary>
+    /// <summary>The number of the last request the client's clock was started for (see <see cref="TimeOut"/>).</summary>
     internal int TimeoutRequest;
+
+    /// <summary>True while a request is in flight (sent, or cancelled and waiting for its final answer), with its number.</summary>
+    internal bool AwaitsAnswer(out int number)
+    {
+        var state = Volatile.Read(ref _state);
+        number = state & ~PhaseMask;
+        return (state & PhaseMask) is InFlight or Cancelling;
+    }
 
     /// <summary>
     /// Sends a lock request with this reference as sender. The task completes with the handle,
@@ -260,8 +268,6 @@ internal sealed class LockOwnerRef : MinimalActorRef
                         continue;
                     }
 
-                    // Before the caller can resume and send its next request, which may link this again.
-                    _client.Timeouts.Remove(this);
                     Complete(message);
                     return;
                 case Cancelling or Orphaned when message is LockAcquired acquired:
@@ -275,7 +281,6 @@ internal sealed class LockOwnerRef : MinimalActorRef
                         continue;
                     }
 
-                    _client.Timeouts.Remove(this);
                     var cancelled = phase == Cancelling ? (TaskCompletionSource<LockHandle?>)_done! : null;
                     var token = _pendingToken;
                     Retire(clean: false);

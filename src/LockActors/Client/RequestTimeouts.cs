@@ -1,96 +1,63 @@
 namespace LockActors.Client;
 
 /// <summary>
-/// The request time-outs of one <see cref="LockClient"/>: one timer for the earliest deadline
-/// instead of one timer per request, as the manager does for its waits.
+/// The request time-outs of one <see cref="LockClient"/>: one timer for all of them instead of one
+/// timer per request, as the manager does for its waits.
 /// </summary>
 /// <remarks>
-/// Every timed request of a client has the same timeout, so appending each one as it is sent keeps
-/// the list in deadline order: a request is linked and unlinked in O(1) without allocating, and the
-/// timer only ever has to watch the head. It is re-armed when it fires, not when the head answers
-/// in time, so under steady traffic it fires about once per <see cref="LockClient.RequestTimeout"/>.
-/// An armed timer keeps the client reachable only while a request is pending.
+/// <para>The owner references that have sent a timed request stay on a list until the timer finds
+/// them without a request in flight. Starting a request on a reference already listed writes its
+/// deadline and number into the reference and takes no lock; an answer touches nothing here at all.
+/// A lock taken by the caller and again by the manager's thread for every request cost about a
+/// tenth of a <c>LockClient</c> lock+release, mostly the lock's memory moving between the two
+/// cores. The list holds one entry per reference (the client reuses references), unordered.</para>
+/// <para>When the timer fires it walks the list: a request past its deadline times out, a reference
+/// with nothing in flight leaves the list, and the timer is armed again for the earliest deadline
+/// left. Every timed request of a client has the same timeout, so one sent after a walk never has
+/// an earlier deadline than the timer's. A request is never timed out before its deadline, and at
+/// most one timer period after it. An armed timer keeps the client reachable only while a
+/// reference is listed.</para>
+/// <para>A reference leaves the list while its next request may be starting on another thread: the
+/// walk clears its mark and then reads its state again, the request announces itself in its state
+/// and then reads the mark, both with full fences, so one of the two sees the other and the
+/// request is never left untimed.</para>
 /// </remarks>
 internal sealed class RequestTimeouts(TimeSpan timeout)
 {
     private readonly Lock _gate = new();
     private readonly long _timeoutMs = (long)Math.Ceiling(timeout.TotalMilliseconds);
-    private LockOwnerRef? _head, _tail;
+    private LockOwnerRef? _head;
     private Timer? _timer;
     private bool _armed;
 
-    /// <summary>Starts the clock for request <paramref name="number"/>, which <paramref name="owner"/> is about to send.</summary>
+    /// <summary>
+    /// Starts the clock for request <paramref name="number"/> of <paramref name="owner"/>, which has
+    /// already announced it in its state (with a full fence) and is about to send it.
+    /// </summary>
     public void Add(LockOwnerRef owner, int number)
     {
-        lock (_gate)
-        {
-            if (owner.TimeoutLinked)
-            {
-                Unlink(owner);
-            }
-
-            // Read under the lock, so deadlines grow along the list.
-            owner.TimeoutDeadline = Environment.TickCount64 + _timeoutMs;
-            owner.TimeoutLinked = true;
-            owner.TimeoutRequest = number;
-            owner.TimeoutPrev = _tail;
-            owner.TimeoutNext = null;
-            if (_tail is null)
-            {
-                _head = owner;
-            }
-            else
-            {
-                _tail.TimeoutNext = owner;
-            }
-
-            _tail = owner;
-            if (!_armed)
-            {
-                Arm(_timeoutMs);
-            }
-        }
-    }
-
-    /// <summary>The request of <paramref name="owner"/> got its answer (or never had a clock).</summary>
-    public void Remove(LockOwnerRef owner)
-    {
-        if (!Volatile.Read(ref owner.TimeoutLinked))
+        owner.TimeoutDeadline = Environment.TickCount64 + _timeoutMs;
+        // After the deadline: whoever reads this number reads this deadline or a later one.
+        Volatile.Write(ref owner.TimeoutRequest, number);
+        if (Volatile.Read(ref owner.TimeoutListed))
         {
             return;
         }
 
         lock (_gate)
         {
-            if (owner.TimeoutLinked)
+            if (!owner.TimeoutListed)
             {
-                Unlink(owner);
+                owner.TimeoutNext = _head;
+                _head = owner;
+                Volatile.Write(ref owner.TimeoutListed, true);
+            }
+
+            if (!_armed)
+            {
+                Arm(_timeoutMs);
             }
         }
-    }
-
-    private void Unlink(LockOwnerRef owner)
-    {
-        if (owner.TimeoutPrev is null)
-        {
-            _head = owner.TimeoutNext;
-        }
-        else
-        {
-            owner.TimeoutPrev.TimeoutNext = owner.TimeoutNext;
-        }
-
-        if (owner.TimeoutNext is null)
-        {
-            _tail = owner.TimeoutPrev;
-        }
-        else
-        {
-            owner.TimeoutNext.TimeoutPrev = owner.TimeoutPrev;
-        }
-
-        owner.TimeoutPrev = owner.TimeoutNext = null;
-        owner.TimeoutLinked = false;
     }
 
     private void Arm(long dueMs)
@@ -112,17 +79,60 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
         List<(LockOwnerRef Owner, int Request)>? expired = null;
         lock (_gate)
         {
-            _armed = false;
             var now = Environment.TickCount64;
-            while (_head is { } head && head.TimeoutDeadline <= now)
+            long? earliest = null;
+            LockOwnerRef? previous = null;
+            for (var owner = _head; owner is not null;)
             {
-                Unlink(head);
-                (expired ??= []).Add((head, head.TimeoutRequest));
+                var next = owner.TimeoutNext;
+                if (!owner.AwaitsAnswer(out var number))
+                {
+                    // Nothing in flight: unlisted, unless a request started meanwhile (see the remarks).
+                    Volatile.Write(ref owner.TimeoutListed, false);
+                    Interlocked.MemoryBarrier();
+                    if (!owner.AwaitsAnswer(out number))
+                    {
+                        if (previous is null)
+                        {
+                            _head = next;
+                        }
+                        else
+                        {
+                            previous.TimeoutNext = next;
+                        }
+
+                        owner.TimeoutNext = null;
+                        owner = next;
+                        continue;
+                    }
+
+                    Volatile.Write(ref owner.TimeoutListed, true);
+                }
+
+                // A number other than the state's: the request's own Add has not written it yet, or
+                // the request is not timed here (an Await); either way it is not due.
+                if (Volatile.Read(ref owner.TimeoutRequest) == number)
+                {
+                    var deadline = owner.TimeoutDeadline;
+                    if (deadline <= now)
+                    {
+                        (expired ??= []).Add((owner, number));
+                    }
+                    else if (earliest is null || deadline < earliest)
+                    {
+                        earliest = deadline;
+                    }
+                }
+
+                previous = owner;
+                owner = next;
             }
 
-            if (_head is { } next)
+            _armed = false;
+            if (_head is not null)
             {
-                Arm(next.TimeoutDeadline - now);
+                // Listed references with nothing due yet are looked at again within one timeout.
+                Arm(Math.Min(earliest ?? now + _timeoutMs, now + _timeoutMs) - now);
             }
         }
 

@@ -378,6 +378,29 @@ public sealed class LockClientSpecs : TestKit
     }
 
     [Fact]
+    public async Task A_request_still_times_out_after_its_reference_left_the_clock_idle()
+    {
+        var silent = CreateTestProbe();
+        var client = new LockClient(silent.Ref, new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(150) });
+
+        // The held lock's reference answered its only request: nothing of it is in flight.
+        var locking = client.LockAsync("held");
+        silent.ExpectMsg<TryLock>(Long);
+        var owner = silent.LastSender;
+        owner.Tell(new LockAcquired(new LockGrant(["held"], false, owner, 1, null)), silent.Ref);
+        var held = await locking.WaitAsync(Long);
+
+        // Another request times out: the clock ran and found the held lock's reference idle.
+        await Assert.ThrowsAsync<TimeoutException>(() => client.TryLockAsync("other").WaitAsync(Long));
+
+        // Its next request starts the clock again (the client's time-out, not the test's).
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => held.ReleaseAsync().WaitAsync(Long));
+        Assert.Contains("did not answer Release", e.Message);
+        silent.ExpectMsg<TryLock>(Long);
+        silent.ExpectMsg<Release>(Long);
+    }
+
+    [Fact]
     public async Task A_cancelled_request_to_a_silent_manager_still_ends_when_it_times_out()
     {
         var silent = CreateTestProbe();
