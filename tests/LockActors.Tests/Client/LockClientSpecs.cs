@@ -248,15 +248,7 @@ public sealed class LockClientSpecs : TestKit
         // A manager that grants and then falls silent.
         var silent = CreateTestProbe();
         silent.IgnoreMessages(m => m is Release);
-        async Task<LockHandle> Granted(LockClient client)
-        {
-            var locking = client.LockAsync("k");
-            silent.ExpectMsg<TryLock>(Long);
-            var owner = silent.LastSender;
-            var grantOwner = client.Owner ?? owner;
-            owner.Tell(new LockAcquired(new LockGrant(["k"], false, grantOwner, 1, null)), silent.Ref);
-            return await locking.WaitAsync(Long);
-        }
+        Task<LockHandle> Granted(LockClient client) => ProbeManager.GrantAsync(client, silent, "k", Long);
 
         var quick = new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100) };
         var own = await Granted(new LockClient(silent.Ref, quick));
@@ -384,11 +376,7 @@ public sealed class LockClientSpecs : TestKit
         var client = new LockClient(silent.Ref, new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(150) });
 
         // The held lock's reference answered its only request: nothing of it is in flight.
-        var locking = client.LockAsync("held");
-        silent.ExpectMsg<TryLock>(Long);
-        var owner = silent.LastSender;
-        owner.Tell(new LockAcquired(new LockGrant(["held"], false, owner, 1, null)), silent.Ref);
-        var held = await locking.WaitAsync(Long);
+        var held = await ProbeManager.GrantAsync(client, silent, "held", Long);
 
         // Another request times out: the clock ran and found the held lock's reference idle.
         await Assert.ThrowsAsync<TimeoutException>(() => client.TryLockAsync("other").WaitAsync(Long));

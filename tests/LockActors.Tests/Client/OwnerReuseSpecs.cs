@@ -166,13 +166,6 @@ public sealed class OwnerReuseSpecs : TestKit
         Assert.False(earlier.HandleLostToken.IsCancellationRequested);
     }
 
-    /// <summary>Takes <paramref name="key"/> through <paramref name="client"/>, with a test probe playing the manager.</summary>
-    private static async Task<LockHandle> GrantAsync(LockClient client, Akka.TestKit.TestProbe manager, string key)
-    {
-        var locking = client.LockAsync(key);
-        manager.ExpectMsg<TryLock>(Long);
-        var owner = manager.LastSender;
-        owner.Tell(new LockAcquired(new LockGrant([key], false, owner, 1, null)), manager.Ref);
-        return await locking.WaitAsync(Long);
-    }
+    private static Task<LockHandle> GrantAsync(LockClient client, Akka.TestKit.TestProbe manager, string key) =>
+        ProbeManager.GrantAsync(client, manager, key, Long);
 }
