@@ -45,6 +45,19 @@ internal sealed class TableScenarios(BenchConfig cfg)
         }
     }
 
+    /// <summary>
+    /// Bytes per item of what <paramref name="build"/> makes and returns (kept alive until measured),
+    /// after a full compacting GC before and after; what exists before the call is not counted.
+    /// </summary>
+    private static double BytesPer(int count, Func<object> build)
+    {
+        var before = Harness.SettledHeap();
+        var built = build();
+        var after = Harness.SettledHeap();
+        GC.KeepAlive(built);
+        return (after - before) / (double)count;
+    }
+
     /// <summary>"1k", "100k", "1M": a table size in a result id.</summary>
     private static string SizeLabel(int size) => size >= 1_000_000 ? $"{size / 1_000_000}M" : $"{size / 1_000}k";
 
@@ -76,64 +89,55 @@ internal sealed class TableScenarios(BenchConfig cfg)
         var reps = cfg.Quick ? 2 : 3;
         for (var r = 0; r < reps; r++)
         {
+            var ownerRefs = FakeOwner.Many(owners);
+            heldPerKey.Add(BytesPer(keys, () =>
             {
-                var ownerRefs = FakeOwner.Many(owners);
-                var before = Harness.SettledHeap();
                 var table = NewTable();
                 foreach (var (o, key) in HeldKeys(keys, owners))
                 {
                     table.TryLock(ownerRefs[o], null, key);
                 }
 
-                var after = Harness.SettledHeap();
-                heldPerKey.Add((after - before) / (double)keys);
-                GC.KeepAlive(table);
-                GC.KeepAlive(ownerRefs);
+                return table;
+            }));
+            GC.KeepAlive(ownerRefs);
+
+            // 100k waiters, each its own actor, waiting (default 5 s timeout) for one of 1,000 held keys.
+            var holder = new FakeOwner(-1);
+            var waiterRefs = FakeOwner.Many(keys);
+            var waitTable = NewTable();
+            for (var k = 0; k < 1000; k++)
+            {
+                waitTable.TryLock(holder, null, $"wkey-{k}");
             }
 
+            waitPerWaiter.Add(BytesPer(keys, () =>
             {
-                // 100k waiters, each its own actor, waiting (default 5 s timeout) for one of 1,000 held keys.
-                var holder = new FakeOwner(-1);
-                var waiterRefs = FakeOwner.Many(keys);
-                var table = NewTable();
-                for (var k = 0; k < 1000; k++)
-                {
-                    table.TryLock(holder, null, $"wkey-{k}");
-                }
-
-                var before = Harness.SettledHeap();
                 for (var i = 0; i < keys; i++)
                 {
-                    table.Await(waiterRefs[i], null, $"wkey-{i % 1000}", null, now: 0);
+                    waitTable.Await(waiterRefs[i], null, $"wkey-{i % 1000}", null, now: 0);
                 }
 
-                var after = Harness.SettledHeap();
-                waitPerWaiter.Add((after - before) / (double)keys);
-                GC.KeepAlive(table);
-                GC.KeepAlive(waiterRefs);
-            }
+                return waitTable;
+            }));
 
+            // Floor per key: the same key strings in a BCL dictionary, all mapping to one object.
+            var value = new object();
+            floorPerKey.Add(BytesPer(keys, () =>
             {
-                // Floor per key: the same key strings in a BCL dictionary, all mapping to one object.
-                var value = new object();
-                var before = Harness.SettledHeap();
                 var map = new Dictionary<object, object>();
                 foreach (var (_, key) in HeldKeys(keys, owners))
                 {
                     map.Add(key, value);
                 }
 
-                var after = Harness.SettledHeap();
-                floorPerKey.Add((after - before) / (double)keys);
-                GC.KeepAlive(map);
-                GC.KeepAlive(value);
-            }
+                return map;
+            }));
 
+            // The same with the least lock state a key can have, stored inline as the dictionary's
+            // value: its holder and its fencing token (no record, no links, no queue).
+            floorInlinePerKey.Add(BytesPer(keys, () =>
             {
-                // The same with the least lock state a key can have, stored inline as the dictionary's
-                // value: its holder and its fencing token (no record, no links, no queue).
-                var holder = new object();
-                var before = Harness.SettledHeap();
                 var map = new Dictionary<object, (object Holder, long Token)>();
                 var token = 0L;
                 foreach (var (_, key) in HeldKeys(keys, owners))
@@ -141,21 +145,17 @@ internal sealed class TableScenarios(BenchConfig cfg)
                     map.Add(key, (holder, ++token));
                 }
 
-                var after = Harness.SettledHeap();
-                floorInlinePerKey.Add((after - before) / (double)keys);
-                GC.KeepAlive(map);
-                GC.KeepAlive(holder);
-            }
+                return map;
+            }));
 
+            // The least state of a table whose release and crash release stay O(1) per key:
+            // holder, fencing token and the two links of the owner's list of keys, all inline in
+            // the dictionary's value, the dictionary grown by 2% at a time (the tightest a BCL
+            // Dictionary allows: its capacity is always a prime from its own table) instead of
+            // doubling. Nothing else: no queue, no multi-key list, no mode.
+            var lastKey = new object?[owners];
+            floorLeastPerKey.Add(BytesPer(keys, () =>
             {
-                // The least state of a table whose release and crash release stay O(1) per key:
-                // holder, fencing token and the two links of the owner's list of keys, all inline in
-                // the dictionary's value, the dictionary grown by 2% at a time (the tightest a BCL
-                // Dictionary allows: its capacity is always a prime from its own table) instead of
-                // doubling. Nothing else: no queue, no multi-key list, no mode.
-                var ownerRefs = Enumerable.Range(0, owners).Select(_ => new object()).ToArray();
-                var lastKey = new object?[owners];
-                var before = Harness.SettledHeap();
                 var map = new Dictionary<object, LeastKeyState>();
                 var token = 0L;
                 foreach (var (owner, key) in HeldKeys(keys, owners))
@@ -174,18 +174,12 @@ internal sealed class TableScenarios(BenchConfig cfg)
                     lastKey[owner] = key;
                 }
 
-                var after = Harness.SettledHeap();
-                floorLeastPerKey.Add((after - before) / (double)keys);
-                GC.KeepAlive(map);
-                GC.KeepAlive(ownerRefs);
-                GC.KeepAlive(lastKey);
-            }
+                return map;
+            }));
 
+            // Floor per waiter: the same fake owners in a BCL dictionary, plus one BCL heap entry each.
+            floorPerWaiter.Add(BytesPer(keys, () =>
             {
-                // Floor per waiter: the same fake owners in a BCL dictionary, plus one BCL heap entry each.
-                var value = new object();
-                var waiterRefs = FakeOwner.Many(keys);
-                var before = Harness.SettledHeap();
                 var byOwner = new Dictionary<Akka.Actor.IActorRef, object>();
                 var heap = new PriorityQueue<object, long>();
                 for (var i = 0; i < keys; i++)
@@ -194,13 +188,11 @@ internal sealed class TableScenarios(BenchConfig cfg)
                     heap.Enqueue(value, 5_000);
                 }
 
-                var after = Harness.SettledHeap();
-                floorPerWaiter.Add((after - before) / (double)keys);
-                GC.KeepAlive(byOwner);
-                GC.KeepAlive(heap);
-                GC.KeepAlive(waiterRefs);
-                GC.KeepAlive(value);
-            }
+                return (byOwner, heap);
+            }));
+            GC.KeepAlive(waiterRefs);
+            GC.KeepAlive(lastKey);
+            GC.KeepAlive(value);
         }
 
         Harness.Add(new Result("e.bytes-per-held-key", $"100k string keys held by 1,000 owners, after full GC, keys included (the key string alone: {keyBytes:N0} B)",
@@ -296,15 +288,15 @@ internal sealed class TableScenarios(BenchConfig cfg)
     private static double KeyStringBytes(int count, Func<int, string> make)
     {
         var array = new string[count];
-        var before = Harness.SettledHeap();
-        for (var i = 0; i < count; i++)
+        return BytesPer(count, () =>
         {
-            array[i] = make(i);
-        }
+            for (var i = 0; i < count; i++)
+            {
+                array[i] = make(i);
+            }
 
-        var after = Harness.SettledHeap();
-        GC.KeepAlive(array);
-        return (after - before) / (double)count;
+            return array;
+        });
     }
 
     // ---------------------------------------------------------------------------------------
