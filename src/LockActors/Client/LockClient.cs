@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
 using LockActors.Client;
 using Microsoft.Extensions.ObjectPool;
@@ -29,6 +30,11 @@ public sealed class LockClientOptions
     /// How long to wait for the answer to a request that does not wait for a lock (try-lock,
     /// release, give-away, where-is…). Null means <see cref="DefaultRequestTimeout"/>.
     /// </summary>
+    /// <remarks>
+    /// One clock serves all of a client's try-locks, releases and give-aways: such a request fails
+    /// with <see cref="TimeoutException"/> no sooner than this after it was sent, and at most a
+    /// quarter of it later (on a machine that runs the clock's timer on time).
+    /// </remarks>
     public TimeSpan? RequestTimeout { get; init; }
 }
 
@@ -50,12 +56,17 @@ public sealed partial class LockClient
 {
     /// <summary>
     /// How many owner references of ended locks a client keeps for later locks: enough for as many
-    /// locks held at once by one client as a busy service has in flight; more are dropped (the
-    /// manager stops watching them shortly, see <see cref="LockManagerSettings.IdleOwnerWatchTime"/>).
+    /// locks held at once by one client as a busy service has in flight; more are stopped, so the
+    /// manager stops watching them.
     /// </summary>
     private const int KeptOwners = 64;
 
-    private readonly LiveHandles _handles = new();
+    // Every reference of this client that is not stopped, held or idle: goodbye finds the held
+    // handles through them. Changed only when a reference is made or stopped, so taking and
+    // ending a lock with a reused reference touches nothing shared here.
+    private readonly ConcurrentDictionary<LockOwnerRef, byte> _refs = new(ReferenceEqualityComparer.Instance);
+
+    // Holds the references of ended locks; one it has no room for is disposed, which stops it.
     private readonly ObjectPool<LockOwnerRef> _owners;
 
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
@@ -83,7 +94,7 @@ public sealed partial class LockClient
             throw new ArgumentException($"Owner {owner} is no actor.", nameof(options));
         }
 
-        _owners = new DefaultObjectPool<LockOwnerRef>(new OwnerPolicy(this, provider), KeptOwners);
+        _owners = new DefaultObjectPoolProvider { MaximumRetained = KeptOwners }.Create(new OwnerPolicy(this, provider));
         Timeouts = new RequestTimeouts(timeout);
         Manager = locks;
         Owner = options.Owner;
@@ -231,7 +242,7 @@ public sealed partial class LockClient
         if (Owner is not null)
         {
             var done = Expect<GoodbyeDone>(await AskAsync(new Goodbye { Owner = Owner }).ConfigureAwait(false));
-            foreach (var handle in _handles.Snapshot())
+            foreach (var handle in HeldHandles())
             {
                 handle.MarkReleasedByGoodbye();
             }
@@ -240,7 +251,7 @@ public sealed partial class LockClient
         }
 
         var released = new List<object>();
-        foreach (var handle in _handles.Snapshot())
+        foreach (var handle in HeldHandles())
         {
             try
             {
@@ -297,10 +308,27 @@ public sealed partial class LockClient
         }
     }
 
-    internal void Forget(LockHandle handle) => _handles.Remove(handle);
+    /// <summary>The handles of this client held right now, oldest grant first (fencing tokens only grow).</summary>
+    private List<LockHandle> HeldHandles()
+    {
+        var held = new List<LockHandle>();
+        foreach (var (owner, _) in _refs)
+        {
+            if (owner.Handle is { IsHeld: true } handle)
+            {
+                held.Add(handle);
+            }
+        }
 
-    /// <summary>The held handles of this client.</summary>
-    internal LiveHandles Handles => _handles;
+        held.Sort((a, b) => a.FencingToken.CompareTo(b.FencingToken));
+        return held;
+    }
+
+    /// <summary>How many references of this client are not stopped (held, in flight or idle): for tests and diagnostics.</summary>
+    internal int LiveOwnerCount => _refs.Count;
+
+    /// <summary>A reference of this client stopped: it will never serve a lock again.</summary>
+    internal void Unregister(LockOwnerRef owner) => _refs.TryRemove(owner, out _);
 
     /// <summary>
     /// The reference that receives the replies of one lock (and owns it unless the client has an
@@ -326,7 +354,12 @@ public sealed partial class LockClient
 
     private sealed class OwnerPolicy(LockClient client, IActorRefProvider provider) : PooledObjectPolicy<LockOwnerRef>
     {
-        public override LockOwnerRef Create() => new(client, provider);
+        public override LockOwnerRef Create()
+        {
+            var owner = new LockOwnerRef(client, provider);
+            client._refs.TryAdd(owner, 0);
+            return owner;
+        }
 
         public override bool Return(LockOwnerRef owner) => true;
     }

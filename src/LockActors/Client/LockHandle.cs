@@ -23,12 +23,6 @@ public sealed class LockHandle : IAsyncDisposable
     private int _lost;
     private CancellationTokenSource? _lostSource;
 
-    /// <summary>Links of the client's list of held handles (see <see cref="LiveHandles"/>); guarded by that list.</summary>
-    internal LockHandle? LivePrev, LiveNext;
-
-    /// <summary>True while in the client's list of held handles.</summary>
-    internal bool IsLive;
-
     internal LockHandle(LockClient client, LockGrant grant, LockOwnerRef ownerRef)
     {
         _client = client;
@@ -280,11 +274,7 @@ public sealed class LockHandle : IAsyncDisposable
     /// The handle is over. <paramref name="clean"/>: the manager confirmed the release or give-away,
     /// so the owner reference holds nothing and may serve a later lock; otherwise it is stopped.
     /// </summary>
-    private void End(bool clean)
-    {
-        _client.Forget(this);
-        _ref.Retire(clean);
-    }
+    private void End(bool clean) => _ref.Retire(clean);
 
     private ReleaseException Ended() => Volatile.Read(ref _state) == GivenAway
         ? new ReleaseException(Keys, ReleaseFailure.NotOwner, _heir)

@@ -50,7 +50,7 @@ internal enum RequestKind
 /// taken on a fresh object goes through the runtime's slow path and leaves a sync block for the
 /// finalizer thread, and a busy client makes many of these references.</para>
 /// </remarks>
-internal sealed class LockOwnerRef : MinimalActorRef
+internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
 {
     // The request's phase, in the low bits of _state: a completion moves it out of InFlight or
     // Cancelling exactly once. The bits above count requests, so a time-out aimed at one request
@@ -61,6 +61,9 @@ internal sealed class LockOwnerRef : MinimalActorRef
     private const int Orphaned = 3;   // timed out (task completed); the late answer is only cleaned up
     private const int PhaseMask = 3;
     private const int OneRequest = 4;
+
+    /// <summary>Never a request's number (numbers are multiples of <see cref="OneRequest"/>).</summary>
+    internal const int NoRequest = -1;
 
     // Stands in the watcher slot once stopped.
     private static readonly IInternalActorRef StoppedMark = Nobody.Instance;
@@ -76,6 +79,7 @@ internal sealed class LockOwnerRef : MinimalActorRef
     private object? _done; // TaskCompletionSource<LockHandle?> for acquires, TaskCompletionSource for the rest
     private CancellationToken _pendingToken;
 
+    // The lock this reference serves, from its grant until it ends; read by the client's goodbye.
     private LockHandle? _handle;
 
     // True from the moment the client hands this reference to a new lock until the lock ends cleanly.
@@ -114,14 +118,17 @@ internal sealed class LockOwnerRef : MinimalActorRef
     /// <summary>The next reference on the client's list of references it times (see <see cref="RequestTimeouts"/>).</summary>
     internal LockOwnerRef? TimeoutNext;
 
-    /// <summary>When the timed request <see cref="TimeoutRequest"/> times out (<see cref="Environment.TickCount64"/>).</summary>
-    internal long TimeoutDeadline;
+    /// <summary>The request the client's clock first saw in flight (see <see cref="RequestTimeouts"/>); the clock's own.</summary>
+    internal int TimeoutSeenRequest = NoRequest;
+
+    /// <summary>When the clock first saw <see cref="TimeoutSeenRequest"/> (<see cref="Environment.TickCount64"/>).</summary>
+    internal long TimeoutSeenAt;
 
     /// <summary>True while on the client's list of references it times.</summary>
     internal bool TimeoutListed;
 
-    /// <summary>The number of the last request the client's clock was started for (see <see cref="TimeOut"/>).</summary>
-    internal int TimeoutRequest;
+    /// <summary>The number of the last request the client's clock was started for (see <see cref="TimeOut"/>); <see cref="NoRequest"/> before the first.</summary>
+    internal int TimeoutRequest = NoRequest;
 
     /// <summary>True while a request is in flight (sent, or cancelled and waiting for its final answer), with its number.</summary>
     internal bool AwaitsAnswer(out int number)
@@ -306,8 +313,7 @@ internal sealed class LockOwnerRef : MinimalActorRef
         {
             case LockAcquired acquired:
                 var handle = new LockHandle(_client, acquired.Grant, this);
-                _handle = handle;
-                _client.Handles.Add(handle);
+                Volatile.Write(ref _handle, handle);
                 acquire.TrySetResult(handle);
                 return;
             case LockBusy busy:
@@ -347,6 +353,9 @@ internal sealed class LockOwnerRef : MinimalActorRef
         _client.Manager.Tell(new Release(transferred.Grant) { Owner = this }, ActorRefs.NoSender);
     }
 
+    /// <summary>The lock this reference serves right now, or null between locks.</summary>
+    internal LockHandle? Handle => Volatile.Read(ref _handle);
+
     /// <summary>Taken by the client for a new lock: false if this reference must not be used again.</summary>
     internal bool TryRent()
     {
@@ -366,7 +375,7 @@ internal sealed class LockOwnerRef : MinimalActorRef
     /// </summary>
     internal void Retire(bool clean)
     {
-        _handle = null;
+        Volatile.Write(ref _handle, null);
         _request = null;
         _done = null;
         _pendingToken = default;
@@ -379,6 +388,9 @@ internal sealed class LockOwnerRef : MinimalActorRef
         Volatile.Write(ref _rented, false);
         _client.ReturnOwner(this);
     }
+
+    /// <summary>The client's pool had no room for this idle reference: stopped, so the manager stops watching it now.</summary>
+    public void Dispose() => Stop();
 
     public override void SendSystemMessage(ISystemMessage message)
     {
@@ -454,6 +466,8 @@ internal sealed class LockOwnerRef : MinimalActorRef
         {
             return;
         }
+
+        _client.Unregister(this);
 
         var watcher = Interlocked.Exchange(ref _watcher, StoppedMark);
         if (watcher is not null)

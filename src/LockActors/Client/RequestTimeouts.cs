@@ -7,16 +7,17 @@ namespace LockActors.Client;
 /// <remarks>
 /// <para>The owner references that have sent a timed request stay on a list until the timer finds
 /// them without a request in flight. Starting a request on a reference already listed writes its
-/// deadline and number into the reference and takes no lock; an answer touches nothing here at all.
-/// A lock taken by the caller and again by the manager's thread for every request cost about a
-/// tenth of a <c>LockClient</c> lock+release, mostly the lock's memory moving between the two
-/// cores. The list holds one entry per reference (the client reuses references), unordered.</para>
-/// <para>When the timer fires it walks the list: a request past its deadline times out, a reference
-/// with nothing in flight leaves the list, and the timer is armed again for the earliest deadline
-/// left. Every timed request of a client has the same timeout, so one sent after a walk never has
-/// an earlier deadline than the timer's. A request is never timed out before its deadline, and at
-/// most one timer period after it. An armed timer keeps the client reachable only while a
-/// reference is listed.</para>
+/// number into the reference and takes no lock and reads no clock; an answer touches nothing here at
+/// all. A lock taken by the caller and again by the manager's thread for every request cost about a
+/// tenth of a <c>LockClient</c> lock+release, mostly the lock's memory moving between the two cores,
+/// and reading the clock for every request about a twentieth. The list holds one entry per
+/// reference (the client reuses references), unordered.</para>
+/// <para>While a reference is listed the timer ticks every eighth of the timeout. A tick walks the
+/// list: it notes the time it first sees a request in flight, times out a request it has seen for a
+/// whole timeout, and unlists a reference with nothing in flight. A request is first seen at the
+/// first tick after it starts, so it never times out before its timeout has passed, and at most two
+/// ticks (a quarter of the timeout) after it. An armed timer keeps the client reachable only while
+/// a reference is listed.</para>
 /// <para>A reference leaves the list while its next request may be starting on another thread: the
 /// walk clears its mark and then reads its state again, the request announces itself in its state
 /// and then reads the mark, both with full fences, so one of the two sees the other and the
@@ -30,14 +31,14 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
     private Timer? _timer;
     private bool _armed;
 
+    private long TickMs => Math.Max(1, (_timeoutMs + 7) / 8);
+
     /// <summary>
     /// Starts the clock for request <paramref name="number"/> of <paramref name="owner"/>, which has
     /// already announced it in its state (with a full fence) and is about to send it.
     /// </summary>
     public void Add(LockOwnerRef owner, int number)
     {
-        owner.TimeoutDeadline = Environment.TickCount64 + _timeoutMs;
-        // After the deadline: whoever reads this number reads this deadline or a later one.
         Volatile.Write(ref owner.TimeoutRequest, number);
         if (Volatile.Read(ref owner.TimeoutListed))
         {
@@ -55,12 +56,12 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
 
             if (!_armed)
             {
-                Arm(_timeoutMs);
+                Arm();
             }
         }
     }
 
-    private void Arm(long dueMs)
+    private void Arm()
     {
         if (_timer is null)
         {
@@ -70,7 +71,7 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
             suppressed?.Undo();
         }
 
-        _timer.Change(Math.Max(dueMs, 1), Timeout.Infinite);
+        _timer.Change(TickMs, Timeout.Infinite);
         _armed = true;
     }
 
@@ -80,7 +81,6 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
         lock (_gate)
         {
             var now = Environment.TickCount64;
-            long? earliest = null;
             LockOwnerRef? previous = null;
             for (var owner = _head; owner is not null;)
             {
@@ -113,14 +113,14 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
                 // the request is not timed here (an Await); either way it is not due.
                 if (Volatile.Read(ref owner.TimeoutRequest) == number)
                 {
-                    var deadline = owner.TimeoutDeadline;
-                    if (deadline <= now)
+                    if (owner.TimeoutSeenRequest != number)
+                    {
+                        owner.TimeoutSeenRequest = number;
+                        owner.TimeoutSeenAt = now;
+                    }
+                    else if (now - owner.TimeoutSeenAt >= _timeoutMs)
                     {
                         (expired ??= []).Add((owner, number));
-                    }
-                    else if (earliest is null || deadline < earliest)
-                    {
-                        earliest = deadline;
                     }
                 }
 
@@ -131,8 +131,7 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
             _armed = false;
             if (_head is not null)
             {
-                // Listed references with nothing due yet are looked at again within one timeout.
-                Arm(Math.Min(earliest ?? now + _timeoutMs, now + _timeoutMs) - now);
+                Arm();
             }
         }
 

@@ -74,6 +74,7 @@ public sealed class OwnerReuseSpecs : TestKit
         _ = client.TryLockAsync("k2");
         manager.ExpectMsg<TryLock>(Long);
         Assert.NotEqual(handle.Owner, manager.LastSender);
+        Assert.Equal(1, client.LiveOwnerCount); // the stopped owner is forgotten
     }
 
     [Fact]
@@ -164,6 +165,37 @@ public sealed class OwnerReuseSpecs : TestKit
 
         Assert.False(earlierToken.IsCancellationRequested);
         Assert.False(earlier.HandleLostToken.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Owners_beyond_the_kept_number_are_stopped_when_their_locks_end_and_the_rest_serve_again()
+    {
+        const int kept = 64, extra = 6;
+        var first = await Task.WhenAll(Enumerable.Range(0, kept + extra).Select(i => _client.LockAsync($"many-{i}")));
+        var watcher = CreateTestProbe();
+        foreach (var handle in first)
+        {
+            watcher.Watch(handle.Owner);
+        }
+
+        foreach (var handle in first)
+        {
+            await handle.ReleaseAsync();
+        }
+
+        // The client keeps 64 idle owners; the others are stopped, so no watcher keeps them.
+        var stopped = Enumerable.Range(0, extra).Select(_ => watcher.ExpectMsg<Terminated>(Long).ActorRef).ToHashSet();
+        Assert.Equal(kept, _client.LiveOwnerCount);
+
+        var again = await Task.WhenAll(Enumerable.Range(0, kept).Select(i => _client.LockAsync($"again-{i}")));
+        var owners = again.Select(h => h.Owner).ToHashSet();
+        Assert.Equal(kept, owners.Count);
+        Assert.Subset(first.Select(h => h.Owner).ToHashSet(), owners);
+        Assert.Empty(owners.Intersect(stopped));
+        Assert.Equal(kept, _client.LiveOwnerCount);
+
+        Assert.Equal(kept, (await _client.GoodbyeAsync()).Count);
+        Assert.All(again, h => Assert.False(h.IsHeld));
     }
 
     private static Task<LockHandle> GrantAsync(LockClient client, Akka.TestKit.TestProbe manager, string key) =>
