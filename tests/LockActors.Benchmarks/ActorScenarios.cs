@@ -123,8 +123,27 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
         var ownerClient = new LockClient(manager, new LockClientOptions { Owner = system.ActorOf(Props.Create<Sink>()) });
         await manager.Ask<object>(new TryLock("a-busy") { Owner = owner });
 
+        var managerFloorLoop = new Workload("a.floor-manager", "TryLock + Release through a long-lived reply reference (the owner) with a reused completion source: the floor of any client against this manager", "cycles/s", 5_000, async n =>
+        {
+            var request = new TryLock("a-key");
+            for (var i = 0; i < n; i++)
+            {
+                var acquired = (LockAcquired)await managerFloor.RequestAsync(manager, request);
+                await managerFloor.RequestAsync(manager, new Release(acquired.Grant));
+            }
+        });
+        var clientLock = new Workload("a.client-lock", "LockClient.LockAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var handle = await client.LockAsync("a-key");
+                await handle.ReleaseAsync();
+            }
+        });
+        var echoAsk = EchoAsk(echo);
+
         await Harness.InterleavedAsync(cfg, "a",
-            EchoAsk(echo),
+            echoAsk,
             new Workload("base.ask-echo-timeout", "echo Ask with a 10 s timeout (a scheduler timer per Ask)", "asks/s", 5_000, async n =>
             {
                 var timeout = TimeSpan.FromSeconds(10);
@@ -150,15 +169,7 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                 }
             }),
             // The same floor against the real manager: what any client of this manager can reach.
-            new Workload("a.floor-manager", "TryLock + Release through a long-lived reply reference (the owner) with a reused completion source: the floor of any client against this manager", "cycles/s", 5_000, async n =>
-            {
-                var request = new TryLock("a-key");
-                for (var i = 0; i < n; i++)
-                {
-                    var acquired = (LockAcquired)await managerFloor.RequestAsync(manager, request);
-                    await managerFloor.RequestAsync(manager, new Release(acquired.Grant));
-                }
-            }),
+            managerFloorLoop,
             new Workload("a.floor-manager-fresh", "as a.floor-manager with a new reply reference per cycle: each lock a new owner (each also watched, and an older idle one unwatched)", "cycles/s", 5_000, async n =>
             {
                 for (var i = 0; i < n; i++)
@@ -169,14 +180,7 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                 }
             }),
             SemaphoreOne(),
-            new Workload("a.client-lock", "LockClient.LockAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    var handle = await client.LockAsync("a-key");
-                    await handle.ReleaseAsync();
-                }
-            }),
+            clientLock,
             new Workload("a.client-trylock-busy", "LockClient.TryLockAsync of a key held by another owner (null), one caller", "ops/s", 1_000, async n =>
             {
                 for (var i = 0; i < n; i++)
@@ -211,6 +215,18 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                     await manager.Ask<object>(new Release(acquired.Grant) { Owner = owner });
                 }
             }));
+
+        // The same target and its manager floor again, each in short slices alternating with the
+        // echo Asks, so both sides of every ratio ran in the same state of the thread pool.
+        if (cfg.Selected("a.client-lock-paired"))
+        {
+            await Harness.PairedAsync(cfg, "a.client-lock-paired", "a.client-lock ÷ ½ base.ask-echo, in alternating slices of 0.1 s", clientLock, echoAsk, 0.5);
+        }
+
+        if (cfg.Selected("a.floor-manager-paired"))
+        {
+            await Harness.PairedAsync(cfg, "a.floor-manager-paired", "a.floor-manager ÷ ½ base.ask-echo, in alternating slices of 0.1 s", managerFloorLoop, echoAsk, 0.5);
+        }
 
         await ShutdownAsync(manager, owner);
         await StopAsync(echo);

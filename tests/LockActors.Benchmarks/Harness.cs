@@ -149,6 +149,52 @@ internal static class Harness
         }
     }
 
+    /// <summary>
+    /// The ratio of <paramref name="target"/>'s rate to <paramref name="factor"/> × <paramref name="baseline"/>'s,
+    /// measured in many short slices that alternate A B, B A, A B… so the two sides of each ratio
+    /// ran within a fraction of a second of each other. The median of the per-pair ratios is
+    /// reported (min and max beside it).
+    /// </summary>
+    /// <remarks>
+    /// On a shared 2-core VM the thread pool moves between a fast state (a hop to another thread
+    /// costs about 0.1 µs) and a slow one (several times that) for seconds at a time, and an
+    /// interleaved round runs its workloads 1.5 s each, one after the other: the two sides of a
+    /// ratio often ran in different states. Short alternating slices put both sides in the same one.
+    /// </remarks>
+    public static async Task<Result> PairedAsync(BenchConfig cfg, string id, string what, Workload target, Workload baseline, double factor)
+    {
+        var slice = cfg.Quick ? 0.05 : 0.1;
+        var pairs = cfg.Quick ? 15 : 61;
+        var ops = new[] { RoundUp(target.InitialOps, target.Multiple), RoundUp(baseline.InitialOps, baseline.Multiple) };
+        var sides = new[] { target, baseline };
+        for (var k = 0; k < Math.Max(1, cfg.Warmups) * 3; k++)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                await sides[i].Run(ops[i]);
+                var scale = slice / Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
+                ops[i] = RoundUp((int)Math.Clamp(ops[i] * scale, sides[i].Multiple, 50_000_000), sides[i].Multiple);
+            }
+        }
+
+        var ratios = new List<double>();
+        var rate = new double[2];
+        for (var p = 0; p < pairs; p++)
+        {
+            foreach (var i in p % 2 == 0 ? new[] { 0, 1 } : new[] { 1, 0 })
+            {
+                var sw = Stopwatch.StartNew();
+                await sides[i].Run(ops[i]);
+                rate[i] = ops[i] / sw.Elapsed.TotalSeconds;
+            }
+
+            ratios.Add(rate[0] / (factor * rate[1]));
+        }
+
+        return Add(new Result(id, what, Median(ratios), ratios.Min(), ratios.Max(), "×", null) { Samples = ratios.ToArray() });
+    }
+
     /// <summary>Cost per operation in nanoseconds (median of repetitions) of a synchronous loop.</summary>
     public static Result NanosPerOp(BenchConfig cfg, string id, string what, int ops, Action<int> run)
     {

@@ -110,6 +110,8 @@ internal static class Summary
         }
 
         Row("a. LockClient LockAsync+ReleaseAsync, 1 caller", "a.client-lock", "base.ask-echo", 0.5, "½ × echo Ask rate: ", 1.5, true, "≥ 1.5×");
+        Row("a. the same in alternating 0.1 s slices (both sides in the same thread-pool state)", "a.client-lock-paired", null, 1, "½ × echo Ask rate, slice by slice", 1.5, true, "≥ 1.5×");
+        Row("a. manager floor in alternating 0.1 s slices", "a.floor-manager-paired", null, 1, "½ × echo Ask rate, slice by slice", 1.5, true, "≥ 1.5× (else a is out of reach)");
         Row("a. floor: 2 round trips through a long-lived reply ref, 1 caller", "base.floor-2trips", "base.ask-echo", 0.5, "½ × echo Ask rate: ", 1.5, true, "≥ 1.5× (else a is out of reach)");
         Row("a. LockClient LockAsync+ReleaseAsync vs the floor", "a.client-lock", "base.floor-2trips", 1, "floor: ", null, true, "(info)");
         Row("a. floor against the manager: TryLock + Release through a long-lived reply ref", "a.floor-manager", "base.ask-echo", 0.5, "½ × echo Ask rate: ", 1.5, true, "≥ 1.5× (else a is out of reach)");
@@ -176,6 +178,16 @@ internal static class Summary
         {
             var alloc = r.BytesPerOp is { } bpo ? bpo.ToString("N0") : "";
             md.AppendLine($"| {r.Id} | {Result.Format(r.Median)} | {Result.Format(r.Min)} | {Result.Format(r.Max)} | {r.Unit} | {alloc} | {r.What} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("Every repetition of the interleaved workloads, in the order run (repetition i of a group's workloads ran back to back):");
+        md.AppendLine();
+        md.AppendLine("| id | repetitions |");
+        md.AppendLine("|---|---|");
+        foreach (var r in results.Where(r => r.Samples is not null))
+        {
+            md.AppendLine($"| {r.Id} | {string.Join(" · ", r.Samples!.Select(Result.Format))} |");
         }
 
         return md.ToString();
