@@ -288,6 +288,11 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
 
             var failures = Interlocked.Read(ref LockLooper.Failures);
             await Harness.InterleavedAsync(cfg, $"c{n}", echo, free, shared);
+            if (cfg.Selected($"c.contended-{n}-paired"))
+            {
+                await Harness.PairedAsync(cfg, $"c.contended-{n}-paired", $"c.contended-{n} ÷ c.uncontended-{n}, in alternating slices of 0.1 s", shared, free, 1);
+            }
+
             ReportFailures(failures);
             await ShutdownAsync(mf, lf);
             await ShutdownAsync(ms, ls);

@@ -131,6 +131,7 @@ internal static class Summary
         foreach (var n in new[] { 2, 8, 64 })
         {
             Row($"c. {n} contenders, one key", $"c.contended-{n}", $"c.uncontended-{n}", 1, $"{n} actors on own keys: ", 0.8, true, "≥ 0.8×");
+            Row($"c. {n} contenders, in alternating 0.1 s slices", $"c.contended-{n}-paired", null, 1, $"{n} actors on own keys, slice by slice", 0.8, true, "≥ 0.8×");
             Row($"c. {n} actors on own keys vs Tell echo", $"c.uncontended-{n}", $"c.base-tell-echo-{n}", 0.5, $"½ × {n}-to-1 Tell echo: ", null, true, "(info)");
         }
 
