@@ -233,9 +233,10 @@ public sealed partial class LockClient
 
     /// <summary>
     /// Releases everything: with an explicit <see cref="LockClientOptions.Owner"/>, every key that
-    /// owner holds (the Elixir <c>goodbye/1</c>); otherwise every handle of this client still held.
+    /// owner holds (the Elixir <c>goodbye/1</c>); otherwise every handle of this client still held,
+    /// oldest grant first.
     /// </summary>
-    /// <returns>The keys that were released.</returns>
+    /// <returns>The keys that were released (without an explicit owner: handle by handle, oldest grant first, each handle's keys as requested).</returns>
     /// <exception cref="TimeoutException">The manager did not answer within <see cref="RequestTimeout"/>.</exception>
     public async Task<IReadOnlyList<object>> GoodbyeAsync()
     {
