@@ -286,17 +286,31 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                 return () => request;
             });
 
+            var handOff = system.ActorOf(Props.Create<HandOffFloor>());
+            var floorLoopers = Enumerable.Range(0, n).Select(_ =>
+            {
+                var request = new Await("floor");
+                Func<object> next = () => request;
+                return system.ActorOf(Props.Create(() => new LockLooper(handOff, next)));
+            }).ToArray();
+            var floor = new Workload($"c.floor-handoff-{n}", $"{n} actors, Await+Release of one key through an actor that only queues and hands over (nothing checked, timed or watched): the fastest hand-off any lock manager can make", "cycles/s", 20_000, Drive(floorLoopers), n);
+
             var failures = Interlocked.Read(ref LockLooper.Failures);
-            await Harness.InterleavedAsync(cfg, $"c{n}", echo, free, shared);
+            await Harness.InterleavedAsync(cfg, $"c{n}", echo, free, shared, floor);
             if (cfg.Selected($"c.contended-{n}-paired"))
             {
                 await Harness.PairedAsync(cfg, $"c.contended-{n}-paired", $"c.contended-{n} ÷ c.uncontended-{n}, in alternating slices of 0.1 s", shared, free, 1);
             }
 
+            if (n == 64 && cfg.Selected($"c.floor-handoff-{n}-paired"))
+            {
+                await Harness.PairedAsync(cfg, $"c.floor-handoff-{n}-paired", $"c.floor-handoff-{n} ÷ c.uncontended-{n}, in alternating slices of 0.1 s", floor, free, 1);
+            }
+
             ReportFailures(failures);
             await ShutdownAsync(mf, lf);
             await ShutdownAsync(ms, ls);
-            await StopAsync(echoActors);
+            await StopAsync([.. echoActors, .. floorLoopers, handOff]);
         }
     }
 

@@ -39,6 +39,48 @@ internal sealed class Echo : UntypedActor
     protected override void OnReceive(object message) => Sender.Tell(message, Self);
 }
 
+/// <summary>
+/// The least a lock service can do per hand-off: one key, a queue of the actors waiting for it,
+/// nothing checked, timed or watched, the same two reply objects every time. It answers the
+/// protocol <see cref="LockLooper"/> speaks (<see cref="Await"/>, <see cref="Release"/>), in the
+/// manager's order (the releaser's answer, then the next holder's grant), so the contended
+/// scenario can run against it: each hand-off is the same serial trip to the next holder and back
+/// that the manager's is, with nothing else in it.
+/// </summary>
+internal sealed class HandOffFloor : UntypedActor
+{
+    private readonly Queue<IActorRef> _waiting = new();
+    private readonly LockAcquired _granted = new(new LockGrant(["floor"], false, ActorRefs.Nobody, 1, null));
+    private readonly Released _released = new(["floor"]);
+    private bool _held;
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Await when !_held:
+                _held = true;
+                Sender.Tell(_granted, Self);
+                break;
+            case Await:
+                _waiting.Enqueue(Sender);
+                break;
+            case Release:
+                Sender.Tell(_released, Self);
+                if (_waiting.TryDequeue(out var next))
+                {
+                    next.Tell(_granted, Self);
+                }
+                else
+                {
+                    _held = false;
+                }
+
+                break;
+        }
+    }
+}
+
 /// <summary>Ignores everything; stands in for an owner actor that only exists to be watched.</summary>
 internal sealed class Sink : UntypedActor
 {
