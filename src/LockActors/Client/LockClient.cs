@@ -11,6 +11,9 @@ public sealed class LockClientOptions
     /// <summary>The default of <see cref="RequestTimeout"/>: 10 seconds.</summary>
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The longest <see cref="RequestTimeout"/>: 4,294,967,294 ms (about 49.7 days), the longest a .NET timer waits.</summary>
+    public static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>
     /// The actor that owns every lock this client takes (typically <c>Self</c> inside an actor).
     /// When null, each handle gets its own lightweight owner (an actor reference the manager watches,
@@ -28,7 +31,8 @@ public sealed class LockClientOptions
 
     /// <summary>
     /// How long to wait for the answer to a request that does not wait for a lock (try-lock,
-    /// release, give-away, where-is…). Null means <see cref="DefaultRequestTimeout"/>.
+    /// release, give-away, where-is…). Null means <see cref="DefaultRequestTimeout"/>; at most
+    /// <see cref="MaxRequestTimeout"/>.
     /// </summary>
     /// <remarks>
     /// One clock serves all of a client's try-locks, releases and give-aways: such a request fails
@@ -61,8 +65,8 @@ public sealed partial class LockClient
     /// </summary>
     private const int KeptOwners = 64;
 
-    // Every reference of this client that is not stopped, held or idle: goodbye finds the held
-    // handles through them. Changed only when a reference is made or stopped, so taking and
+    // Every reference of this client not yet stopped (serving a lock, or idle in the pool): goodbye
+    // finds the held handles through them. Changed only when a reference is made or stopped, so taking and
     // ending a lock with a reused reference touches nothing shared here.
     private readonly ConcurrentDictionary<LockOwnerRef, byte> _refs = new(ReferenceEqualityComparer.Instance);
 
@@ -73,7 +77,7 @@ public sealed partial class LockClient
     /// <param name="locks">The manager (or a reference that forwards to it).</param>
     /// <param name="options">Owner and timeouts; null for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="locks"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="locks"/> is not a reference of a running actor system, or the request timeout is not positive.</exception>
+    /// <exception cref="ArgumentException"><paramref name="locks"/> is not a reference of a running actor system, or the request timeout is not positive or above <see cref="LockClientOptions.MaxRequestTimeout"/>.</exception>
     public LockClient(IActorRef locks, LockClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(locks);
@@ -84,9 +88,10 @@ public sealed partial class LockClient
 
         options ??= new LockClientOptions();
         var timeout = options.RequestTimeout ?? LockClientOptions.DefaultRequestTimeout;
-        if (timeout <= TimeSpan.Zero)
+        if (timeout <= TimeSpan.Zero || timeout > LockClientOptions.MaxRequestTimeout)
         {
-            throw new ArgumentException($"RequestTimeout must be positive, got {timeout}.", nameof(options));
+            throw new ArgumentException(
+                $"RequestTimeout must be positive and at most {LockClientOptions.MaxRequestTimeout}, got {timeout}.", nameof(options));
         }
 
         if (options.Owner is { } owner && owner.IsNobody())

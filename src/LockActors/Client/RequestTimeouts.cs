@@ -31,6 +31,7 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
     private Timer? _timer;
     private bool _armed;
 
+    // An eighth of the timeout (which the client keeps within what a Timer accepts).
     private long TickMs => Math.Max(1, (_timeoutMs + 7) / 8);
 
     /// <summary>

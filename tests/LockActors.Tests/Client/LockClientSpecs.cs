@@ -336,6 +336,22 @@ public sealed class LockClientSpecs : TestKit
         Assert.Equal("orders-db", await _client.GetMetaAsync());
 
     [Fact]
+    public async Task The_longest_request_timeout_works_and_a_longer_one_is_refused_by_name()
+    {
+        var client = new LockClient(_locks, new LockClientOptions { RequestTimeout = LockClientOptions.MaxRequestTimeout });
+        var handle = await client.LockAsync("patient");
+        await handle.ReleaseAsync();
+        Assert.Null(await client.WhereIsAsync("patient"));
+
+        foreach (var bad in new[] { TimeSpan.MaxValue, LockClientOptions.MaxRequestTimeout + TimeSpan.FromMilliseconds(1), TimeSpan.Zero, Timeout.InfiniteTimeSpan })
+        {
+            var e = Assert.Throws<ArgumentException>(() => new LockClient(_locks, new LockClientOptions { RequestTimeout = bad }));
+            Assert.Contains(bad.ToString(), e.Message);
+            Assert.Equal("options", e.ParamName);
+        }
+    }
+
+    [Fact]
     public async Task A_request_to_a_silent_manager_throws_TimeoutException()
     {
         var silent = CreateTestProbe();
