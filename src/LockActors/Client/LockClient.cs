@@ -36,8 +36,9 @@ public sealed class LockClientOptions
     /// </summary>
     /// <remarks>
     /// One clock serves all of a client's try-locks, releases and give-aways: such a request fails
-    /// with <see cref="TimeoutException"/> no sooner than this after it was sent, and at most a
-    /// quarter of it later (on a machine that runs the clock's timer on time).
+    /// with <see cref="TimeoutException"/> no sooner than this after it was sent (to within the
+    /// system tick, a few milliseconds), and at most a quarter of it later (on a machine that runs
+    /// the clock's timer on time).
     /// </remarks>
     public TimeSpan? RequestTimeout { get; init; }
 }

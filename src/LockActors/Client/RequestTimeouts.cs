@@ -15,8 +15,9 @@ namespace LockActors.Client;
 /// <para>While a reference is listed the timer ticks every eighth of the timeout. A tick walks the
 /// list: it notes the time it first sees a request in flight, times out a request it has seen for a
 /// whole timeout, and unlists a reference with nothing in flight. A request is first seen at the
-/// first tick after it starts, so it never times out before its timeout has passed, and at most two
-/// ticks (a quarter of the timeout) after it. An armed timer keeps the client reachable only while
+/// first tick after it starts, so it never times out before its timeout has passed (to within the
+/// resolution of <see cref="Environment.TickCount64"/>), and at most two ticks (a quarter of the
+/// timeout) after it. An armed timer keeps the client reachable only while
 /// a reference is listed.</para>
 /// <para>A reference leaves the list while its next request may be starting on another thread: the
 /// walk clears its mark and then reads its state again, the request announces itself in its state
