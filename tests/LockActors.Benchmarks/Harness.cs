@@ -69,8 +69,7 @@ internal static class Harness
             var sw = Stopwatch.StartNew();
             await run(ops);
             var seconds = sw.Elapsed.TotalSeconds;
-            var scale = cfg.SecondsPerRepetition / Math.Max(seconds, 1e-4);
-            ops = RoundUp((int)Math.Clamp(ops * scale, opsMultiple, 50_000_000), opsMultiple);
+            ops = Rescaled(ops, seconds, cfg.SecondsPerRepetition, opsMultiple);
         }
 
         var rates = new List<double>();
@@ -117,8 +116,7 @@ internal static class Harness
             {
                 var sw = Stopwatch.StartNew();
                 await w.Run(ops[i]);
-                var scale = cfg.SecondsPerRepetition / Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
-                ops[i] = RoundUp((int)Math.Clamp(ops[i] * scale, w.Multiple, 50_000_000), w.Multiple);
+                ops[i] = Rescaled(ops[i], sw.Elapsed.TotalSeconds, cfg.SecondsPerRepetition, w.Multiple);
             }
         }
 
@@ -173,8 +171,7 @@ internal static class Harness
             {
                 var sw = Stopwatch.StartNew();
                 await sides[i].Run(ops[i]);
-                var scale = slice / Math.Max(sw.Elapsed.TotalSeconds, 1e-4);
-                ops[i] = RoundUp((int)Math.Clamp(ops[i] * scale, sides[i].Multiple, 50_000_000), sides[i].Multiple);
+                ops[i] = Rescaled(ops[i], sw.Elapsed.TotalSeconds, slice, sides[i].Multiple);
             }
         }
 
@@ -194,6 +191,10 @@ internal static class Harness
 
         return Add(new Result(id, what, Median(ratios), ratios.Min(), ratios.Max(), "×", null) { Samples = ratios.ToArray() });
     }
+
+    /// <summary>The operation count that makes a run of <paramref name="ops"/>, which took <paramref name="seconds"/>, last <paramref name="targetSeconds"/>.</summary>
+    private static int Rescaled(int ops, double seconds, double targetSeconds, int multiple) =>
+        RoundUp((int)Math.Clamp(ops * (targetSeconds / Math.Max(seconds, 1e-4)), multiple, 50_000_000), multiple);
 
     /// <summary>Cost per operation in nanoseconds (median of repetitions) of a synchronous loop.</summary>
     public static Result NanosPerOp(BenchConfig cfg, string id, string what, int ops, Action<int> run)
