@@ -220,12 +220,12 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
         // echo Asks, so both sides of every ratio ran in the same state of the thread pool.
         if (cfg.Selected("a.client-lock-paired"))
         {
-            await Harness.PairedAsync(cfg, "a.client-lock-paired", "a.client-lock ÷ ½ base.ask-echo, in alternating slices of 0.1 s", clientLock, echoAsk, 0.5);
+            await Harness.PairedAsync(cfg, "a.client-lock-paired", "a.client-lock ÷ ½ base.ask-echo, in alternating slices (0.1 s; 0.05 s in quick mode)", clientLock, echoAsk, 0.5);
         }
 
         if (cfg.Selected("a.floor-manager-paired"))
         {
-            await Harness.PairedAsync(cfg, "a.floor-manager-paired", "a.floor-manager ÷ ½ base.ask-echo, in alternating slices of 0.1 s", managerFloorLoop, echoAsk, 0.5);
+            await Harness.PairedAsync(cfg, "a.floor-manager-paired", "a.floor-manager ÷ ½ base.ask-echo, in alternating slices (0.1 s; 0.05 s in quick mode)", managerFloorLoop, echoAsk, 0.5);
         }
 
         await ShutdownAsync(manager, owner);
@@ -299,12 +299,12 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
             await Harness.InterleavedAsync(cfg, $"c{n}", echo, free, shared, floor);
             if (cfg.Selected($"c.contended-{n}-paired"))
             {
-                await Harness.PairedAsync(cfg, $"c.contended-{n}-paired", $"c.contended-{n} ÷ c.uncontended-{n}, in alternating slices of 0.1 s", shared, free, 1);
+                await Harness.PairedAsync(cfg, $"c.contended-{n}-paired", $"c.contended-{n} ÷ c.uncontended-{n}, in alternating slices (0.1 s; 0.05 s in quick mode)", shared, free, 1);
             }
 
             if (n == 64 && cfg.Selected($"c.floor-handoff-{n}-paired"))
             {
-                await Harness.PairedAsync(cfg, $"c.floor-handoff-{n}-paired", $"c.floor-handoff-{n} ÷ c.uncontended-{n}, in alternating slices of 0.1 s", floor, free, 1);
+                await Harness.PairedAsync(cfg, $"c.floor-handoff-{n}-paired", $"c.floor-handoff-{n} ÷ c.uncontended-{n}, in alternating slices (0.1 s; 0.05 s in quick mode)", floor, free, 1);
             }
 
             ReportFailures(failures);

@@ -110,8 +110,8 @@ internal static class Summary
         }
 
         Row("a. LockClient LockAsync+ReleaseAsync, 1 caller", "a.client-lock", "base.ask-echo", 0.5, "½ × echo Ask rate: ", 1.5, true, "≥ 1.5×");
-        Row("a. the same in alternating 0.1 s slices (both sides in the same thread-pool state)", "a.client-lock-paired", null, 1, "½ × echo Ask rate, slice by slice", 1.5, true, "≥ 1.5×");
-        Row("a. manager floor in alternating 0.1 s slices", "a.floor-manager-paired", null, 1, "½ × echo Ask rate, slice by slice", 1.5, true, "≥ 1.5× (else a is out of reach)");
+        Row("a. the same in alternating short slices (both sides in the same thread-pool state)", "a.client-lock-paired", null, 1, "½ × echo Ask rate, slice by slice", 1.5, true, "≥ 1.5×");
+        Row("a. manager floor in alternating short slices", "a.floor-manager-paired", null, 1, "½ × echo Ask rate, slice by slice", 1.5, true, "≥ 1.5× (else a is out of reach)");
         Row("a. floor: 2 round trips through a long-lived reply ref, 1 caller", "base.floor-2trips", "base.ask-echo", 0.5, "½ × echo Ask rate: ", 1.5, true, "≥ 1.5× (else a is out of reach)");
         Row("a. LockClient LockAsync+ReleaseAsync vs the floor", "a.client-lock", "base.floor-2trips", 1, "floor: ", null, true, "(info)");
         Row("a. floor against the manager: TryLock + Release through a long-lived reply ref", "a.floor-manager", "base.ask-echo", 0.5, "½ × echo Ask rate: ", 1.5, true, "≥ 1.5× (else a is out of reach)");
@@ -131,13 +131,13 @@ internal static class Summary
         foreach (var n in new[] { 2, 8, 64 })
         {
             Row($"c. {n} contenders, one key", $"c.contended-{n}", $"c.uncontended-{n}", 1, $"{n} actors on own keys: ", 0.8, true, "≥ 0.8×");
-            Row($"c. {n} contenders, in alternating 0.1 s slices", $"c.contended-{n}-paired", null, 1, $"{n} actors on own keys, slice by slice", 0.8, true, "≥ 0.8×");
+            Row($"c. {n} contenders, in alternating short slices", $"c.contended-{n}-paired", null, 1, $"{n} actors on own keys, slice by slice", 0.8, true, "≥ 0.8×");
             Row($"c. {n}: the hand-off floor (an actor that only queues and hands over) ÷ uncontended", $"c.floor-handoff-{n}", $"c.uncontended-{n}", 1, $"{n} actors on own keys: ", 0.8, true, "≥ 0.8× (else c is out of reach at this uncontended rate)");
             Row($"c. {n}: contended ÷ the hand-off floor", $"c.contended-{n}", $"c.floor-handoff-{n}", 1, "hand-off floor: ", null, true, "(info)");
             Row($"c. {n} actors on own keys vs Tell echo", $"c.uncontended-{n}", $"c.base-tell-echo-{n}", 0.5, $"½ × {n}-to-1 Tell echo: ", null, true, "(info)");
         }
 
-        Row("c. 64: the hand-off floor ÷ uncontended, in alternating 0.1 s slices", "c.floor-handoff-64-paired", null, 1, "64 actors on own keys, slice by slice", 0.8, true, "≥ 0.8× (else c-64 is out of reach at this uncontended rate)");
+        Row("c. 64: the hand-off floor ÷ uncontended, in alternating short slices", "c.floor-handoff-64-paired", null, 1, "64 actors on own keys, slice by slice", 0.8, true, "≥ 0.8× (else c-64 is out of reach at this uncontended rate)");
 
         Row("d. 64 callers, AwaitAll 4 of 100 keys", "d.awaitall-4of100", "d.await-1of100", 1, "Await 1 of 100: ", 0.5, true, "≥ 0.5×");
 
