@@ -123,28 +123,28 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         switch (message)
         {
             case TryLock m:
-                if (OwnerOf(m, m.Owner, sender) is { } tryOwner) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m, 0));
+                if (OwnerOf(m, sender) is { } tryOwner) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m, 0));
                 break;
             case Await m:
-                if (OwnerOf(m, m.Owner, sender) is { } awaitOwner) _table.Await(awaitOwner, sender, m.Key, m.Timeout, LockTerms.Of(m, m.Priority), Now);
+                if (OwnerOf(m, sender) is { } awaitOwner) _table.Await(awaitOwner, sender, m.Key, m.Timeout, LockTerms.Of(m, m.Priority), Now);
                 break;
             case AwaitAll m:
-                if (OwnerOf(m, m.Owner, sender) is { } allOwner) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout, LockTerms.Of(m, m.Priority), Now);
+                if (OwnerOf(m, sender) is { } allOwner) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout, LockTerms.Of(m, m.Priority), Now);
                 break;
             case Release m:
-                if (OwnerOf(m, m.Owner, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);
+                if (OwnerOf(m, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);
                 break;
             case ReleaseKeys m:
-                if (OwnerOf(m, m.Owner, sender) is { } keysReleaser) _table.ReleaseKeys(keysReleaser, sender, m.Keys);
+                if (OwnerOf(m, sender) is { } keysReleaser) _table.ReleaseKeys(keysReleaser, sender, m.Keys);
                 break;
             case GiveAway m:
-                if (OwnerOf(m, m.Owner, sender) is { } giver) _table.GiveAway(giver, sender, m.Grant, m.Heir, m.GiftData);
+                if (OwnerOf(m, sender) is { } giver) _table.GiveAway(giver, sender, m.Grant, m.Heir, m.GiftData);
                 break;
             case Goodbye m:
-                if (OwnerOf(m, m.Owner, sender) is { } leaver) _table.Goodbye(leaver, sender);
+                if (OwnerOf(m, sender) is { } leaver) _table.Goodbye(leaver, sender);
                 break;
             case CancelAwait m:
-                if (OwnerOf(m, m.Owner, sender) is { } canceller) _table.CancelAwait(canceller, sender, m.Keys);
+                if (OwnerOf(m, sender) is { } canceller) _table.CancelAwait(canceller, sender, m.Keys);
                 break;
             case WhereIs m:
                 _table.WhereIs(sender, m.Key);
@@ -187,9 +187,9 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     }
 
     /// <summary>The owner a request is made for: its <c>Owner</c>, else its sender; null (and logged) when there is neither.</summary>
-    private IActorRef? OwnerOf(IOwnedLockRequest request, IActorRef? named, IActorRef sender)
+    private IActorRef? OwnerOf(IOwnedLockRequest request, IActorRef sender)
     {
-        if (named is not null)
+        if (request.Owner is { } named)
         {
             if (!named.IsNobody())
             {

@@ -28,12 +28,12 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
 {
     private readonly Lock _gate = new();
     private readonly long _timeoutMs = (long)Math.Ceiling(timeout.TotalMilliseconds);
+
+    // An eighth of the timeout (which the client keeps within what a Timer accepts).
+    private readonly long _tickMs = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds / 8));
     private LockOwnerRef? _head;
     private Timer? _timer;
     private bool _armed;
-
-    // An eighth of the timeout (which the client keeps within what a Timer accepts).
-    private long TickMs => Math.Max(1, (_timeoutMs + 7) / 8);
 
     /// <summary>
     /// Starts the clock for request <paramref name="number"/> of <paramref name="owner"/>, which has
@@ -73,7 +73,7 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
             suppressed?.Undo();
         }
 
-        _timer.Change(TickMs, Timeout.Infinite);
+        _timer.Change(_tickMs, Timeout.Infinite);
         _armed = true;
     }
 
