@@ -42,6 +42,11 @@ internal sealed class LockTable
     private readonly Dictionary<object, KeyEntry> _keys = new();
     private readonly ActorRefComparer _actors = new();
     private readonly Dictionary<IActorRef, Party> _parties;
+
+    // Parties recently looked up, by their actor's uid; each is still filed in _parties (Drop clears
+    // its slot). Saves the dictionary lookup when the same reference object comes back.
+    private const int RecentPartySlots = 256;
+    private readonly Party?[] _recentParties = new Party?[RecentPartySlots];
     private readonly PriorityQueue<Wait, long> _deadlines = new();
     private readonly Queue<KeyEntry> _dirty = new();
 
@@ -128,7 +133,7 @@ internal sealed class LockTable
                 return;
             }
 
-            if (_parties.TryGetValue(owner, out var party) && entry.HoldingOf(party) is not null)
+            if (FindParty(owner) is { } party && entry.HoldingOf(party) is not null)
             {
                 _fx.Send(replyTo, new LockBusy(key, owner));
                 return;
@@ -177,7 +182,7 @@ internal sealed class LockTable
             return;
         }
 
-        _parties.TryGetValue(owner, out var party);
+        var party = FindParty(owner);
         if (party is not null && entry.HoldingOf(party) is not null)
         {
             Refuse(replyTo, key, RefusalReason.SelfDeadlock,
@@ -218,7 +223,7 @@ internal sealed class LockTable
 
         var keyList = Snapshot(keys!);
         var entries = new KeyEntry?[keyList.Length];
-        _parties.TryGetValue(owner, out var party);
+        var party = FindParty(owner);
         var grantableNow = true;
         for (var i = 0; i < keyList.Length; i++)
         {
@@ -301,7 +306,7 @@ internal sealed class LockTable
     /// <summary><see cref="LockActors.Goodbye"/>: release everything the owner holds and withdraw its waits.</summary>
     public void Goodbye(IActorRef owner, IActorRef? replyTo)
     {
-        if (!_parties.TryGetValue(owner, out var party))
+        if (FindParty(owner) is not { } party)
         {
             _fx.Send(replyTo, new GoodbyeDone([]));
             return;
@@ -339,7 +344,8 @@ internal sealed class LockTable
             return;
         }
 
-        if (_parties.TryGetValue(heir, out var heirParty))
+        var heirParty = FindParty(heir);
+        if (heirParty is not null)
         {
             foreach (var key in grant.Keys)
             {
@@ -378,7 +384,7 @@ internal sealed class LockTable
             return;
         }
 
-        if (!_parties.TryGetValue(owner, out var party) || party.FirstWait is null)
+        if (FindParty(owner) is not { } party || party.FirstWait is null)
         {
             return;
         }
@@ -492,7 +498,7 @@ internal sealed class LockTable
     /// <returns>The keys the actor held, now released (empty when it held nothing).</returns>
     public IReadOnlyList<object> Terminated(IActorRef actor)
     {
-        if (!_parties.TryGetValue(actor, out var party))
+        if (FindParty(actor) is not { } party)
         {
             _actors.Forget(actor);
             return [];
@@ -548,6 +554,7 @@ internal sealed class LockTable
         _keys.Clear();
         _spareEntries.Clear();
         _parties.Clear();
+        Array.Clear(_recentParties);
         _idle.Clear();
         _sweeping = false;
         _actors.Clear();
@@ -582,16 +589,47 @@ internal sealed class LockTable
 
     private Party Enlist(IActorRef actor)
     {
+        ref var recent = ref RecentPartySlot(actor);
+        if (recent is { } hit && ReferenceEquals(hit.Actor, actor))
+        {
+            return Rejoin(hit);
+        }
+
         ref var party = ref CollectionsMarshal.GetValueRefOrAddDefault(_parties, actor, out var known);
         if (!known)
         {
             party = new Party(actor);
             _fx.Watch(actor);
-            return party;
         }
 
-        return Rejoin(party!);
+        recent = party;
+        return known ? Rejoin(party!) : party!;
     }
+
+    /// <summary>
+    /// The party of <paramref name="actor"/>, or null when the table does not know it. The party last
+    /// found in the actor's slot of <see cref="_recentParties"/> is taken without a lookup when it was
+    /// filed under this very reference object: an owner usually sends every request with the same one.
+    /// </summary>
+    private Party? FindParty(IActorRef actor)
+    {
+        ref var recent = ref RecentPartySlot(actor);
+        if (recent is { } hit && ReferenceEquals(hit.Actor, actor))
+        {
+            return hit;
+        }
+
+        if (!_parties.TryGetValue(actor, out var party))
+        {
+            return null;
+        }
+
+        recent = party;
+        return party;
+    }
+
+    private ref Party? RecentPartySlot(IActorRef actor) =>
+        ref _recentParties[(int)actor.Path.Uid & (RecentPartySlots - 1)];
 
     /// <summary>A filed party about to hold or wait again: no longer among the idle owners.</summary>
     private Party Rejoin(Party party)
@@ -656,6 +694,12 @@ internal sealed class LockTable
     private void Drop(Party party, bool unwatch)
     {
         _parties.Remove(party.Actor);
+        ref var recent = ref RecentPartySlot(party.Actor);
+        if (ReferenceEquals(recent, party))
+        {
+            recent = null;
+        }
+
         if (party.IsIdle)
         {
             _idle.Remove(party.IdleNode!);
@@ -886,7 +930,7 @@ internal sealed class LockTable
     private Party? CheckOwnership(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, long? token)
     {
         _checked.Clear();
-        _parties.TryGetValue(owner, out var party);
+        var party = FindParty(owner);
         for (var i = 0; i < keys.Count; i++)
         {
             var key = keys[i];
@@ -1305,6 +1349,8 @@ internal sealed class LockTable
         }
 
         Check(holdings == listed, "some holding is missing from its owner's list");
+        Check(_recentParties.All(p => p is null || (_parties.TryGetValue(p.Actor, out var filed) && filed == p)),
+            "a recently found party is no longer filed");
         Check(_dirty.Count == 0, "keys are left unsettled after an operation");
 
         static Wait? LastOf(Party party)
