@@ -2,47 +2,63 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
 using System.Text;
+using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
 using LockActors.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/LockActors.Benchmarks -- [--quick] [--filter <id part>] [--md <file>]
+// Usage: dotnet run -c Release --project tests/LockActors.Benchmarks -- [--quick] [--filter <id part>] [--md <file>] [--in-process]
+//
+// Each group of scenarios runs in a process of its own (this program, started again with --group), as
+// BenchmarkDotNet runs each benchmark: the JIT compiles the lock manager's hot paths with profile data
+// from the first workload that drives them, so in one shared process a group measured after another
+// runs code tuned for the earlier group's workload (BENCHMARKS.md shows what that did to the contended
+// hand-offs). The workloads within a group, and so a ratio's two sides, still share one process.
+// --in-process runs every group in this one.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var cfg = BenchConfig.Parse(args);
-var mdIndex = Array.IndexOf(args, "--md");
-var mdPath = mdIndex >= 0 && mdIndex + 1 < args.Length ? args[mdIndex + 1] : null;
-
-Console.WriteLine($"LockActors benchmarks, {(cfg.Quick ? "quick" : "full")} mode: {cfg.Warmups} warm-up(s), {cfg.Repetitions} repetitions of ~{cfg.SecondsPerRepetition} s; median (min, max)");
-Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, GC server={GCSettings.IsServerGC}, concurrent={GCSettings.LatencyMode}");
-Console.WriteLine("Allocations are whole-process GC.GetTotalAllocatedBytes deltas divided by operations.");
-Console.WriteLine();
-
-var total = Stopwatch.StartNew();
-var config = ConfigurationFactory.ParseString("""
-    akka.loglevel = WARNING
-    akka.stdout-loglevel = WARNING
-    akka.log-dead-letters = off
-    akka.log-dead-letters-during-shutdown = off
-    """);
-using (var system = ActorSystem.Create("bench", config))
+var mdPath = ArgAfter("--md");
+var group = ArgAfter("--group");
+var resultsPath = ArgAfter("--results");
+if (group is not null && !Groups.Names.Contains(group))
 {
-    var actors = new ActorScenarios(cfg, system);
-    await actors.OneCallerAsync();
-    await actors.IndependentKeysAsync();
-    await actors.ContentionAsync();
-    await actors.AwaitAllAsync();
-    await actors.TimeoutsAsync();
-    await actors.CrashReleaseAsync();
-    await system.Terminate();
+    Console.Error.WriteLine($"Unknown benchmark group '{group}'; the groups are: {string.Join(", ", Groups.Names)}.");
+    return 2;
 }
 
-var tables = new TableScenarios(cfg);
-tables.Sizes();
-tables.Memory();
-tables.TableSize();
-tables.Timeouts();
-tables.CrashRelease();
+var total = Stopwatch.StartNew();
+if (group is null)
+{
+    Console.WriteLine($"LockActors benchmarks, {(cfg.Quick ? "quick" : "full")} mode: {cfg.Warmups} warm-up(s), {cfg.Repetitions} repetitions of ~{cfg.SecondsPerRepetition} s; median (min, max)");
+    Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, GC server={GCSettings.IsServerGC}, concurrent={GCSettings.LatencyMode}");
+    Console.WriteLine("Allocations are whole-process GC.GetTotalAllocatedBytes deltas divided by operations.");
+    Console.WriteLine(args.Contains("--in-process") ? "Every group in this process." : "Each group in a process of its own.");
+    Console.WriteLine();
+}
+
+if (group is not null || args.Contains("--in-process"))
+{
+    await Groups.RunAsync(cfg, group is null ? Groups.Names : [group]);
+}
+else
+{
+    foreach (var name in Groups.Names)
+    {
+        Harness.Results.AddRange(await Groups.RunInChildAsync(cfg, name));
+    }
+}
+
+if (group is not null)
+{
+    // A group's own process hands its results back to the process that started it.
+    if (resultsPath is not null)
+    {
+        await File.WriteAllTextAsync(resultsPath, JsonSerializer.Serialize(Harness.Results));
+    }
+
+    return 0;
+}
 
 Console.WriteLine();
 Console.WriteLine($"Total run time: {total.Elapsed.TotalSeconds:N1} s");
@@ -52,6 +68,113 @@ Console.WriteLine(summary);
 if (mdPath is not null)
 {
     File.WriteAllText(mdPath, summary + $"\nTotal run time: {total.Elapsed.TotalSeconds:N1} s\n");
+}
+
+return 0;
+
+string? ArgAfter(string flag)
+{
+    var i = Array.IndexOf(args, flag);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+/// <summary>The groups of scenarios, in the order they run; each is measured in a process of its own.</summary>
+internal static class Groups
+{
+    private static readonly string[] ActorGroups = ["one-caller", "independent-keys", "contention", "await-all", "timeouts", "crash-release"];
+    private static readonly string[] TableGroups = ["table-sizes", "table-memory", "table-size", "table-timeouts", "table-crash-release"];
+
+    public static readonly string[] Names = [.. ActorGroups, .. TableGroups];
+
+    /// <summary>Runs the named groups in this process, adding to <see cref="Harness.Results"/>.</summary>
+    public static async Task RunAsync(BenchConfig cfg, IReadOnlyCollection<string> names)
+    {
+        if (names.Any(ActorGroups.Contains))
+        {
+            var config = ConfigurationFactory.ParseString("""
+                akka.loglevel = WARNING
+                akka.stdout-loglevel = WARNING
+                akka.log-dead-letters = off
+                akka.log-dead-letters-during-shutdown = off
+                """);
+            using var system = ActorSystem.Create("bench", config);
+            var actors = new ActorScenarios(cfg, system);
+            foreach (var name in ActorGroups.Where(names.Contains))
+            {
+                await (name switch
+                {
+                    "one-caller" => actors.OneCallerAsync(),
+                    "independent-keys" => actors.IndependentKeysAsync(),
+                    "contention" => actors.ContentionAsync(),
+                    "await-all" => actors.AwaitAllAsync(),
+                    "timeouts" => actors.TimeoutsAsync(),
+                    _ => actors.CrashReleaseAsync(),
+                });
+            }
+
+            await system.Terminate();
+        }
+
+        var tables = new TableScenarios(cfg);
+        foreach (var name in TableGroups.Where(names.Contains))
+        {
+            Action run = name switch
+            {
+                "table-sizes" => tables.Sizes,
+                "table-memory" => tables.Memory,
+                "table-size" => tables.TableSize,
+                "table-timeouts" => tables.Timeouts,
+                _ => tables.CrashRelease,
+            };
+            run();
+        }
+    }
+
+    /// <summary>Runs one group in a new process of this program and returns its results.</summary>
+    public static async Task<List<Result>> RunInChildAsync(BenchConfig cfg, string name)
+    {
+        var resultsFile = Path.GetTempFileName();
+        try
+        {
+            var host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which program to start for a benchmark group.");
+            var start = new ProcessStartInfo(host) { UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+            {
+                // Run as "dotnet LockActors.Benchmarks.dll": start the same way.
+                start.ArgumentList.Add(typeof(Groups).Assembly.Location);
+            }
+
+            if (cfg.Quick)
+            {
+                start.ArgumentList.Add("--quick");
+            }
+
+            if (cfg.Filter is { } filter)
+            {
+                start.ArgumentList.Add("--filter");
+                start.ArgumentList.Add(filter);
+            }
+
+            foreach (var arg in new[] { "--group", name, "--results", resultsFile })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the process for benchmark group {name}.");
+            await child.WaitForExitAsync();
+            if (child.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"Benchmark group {name} failed: its process exited with code {child.ExitCode}.");
+            }
+
+            return JsonSerializer.Deserialize<List<Result>>(await File.ReadAllTextAsync(resultsFile))
+                ?? throw new InvalidOperationException($"Benchmark group {name} returned no results.");
+        }
+        finally
+        {
+            File.Delete(resultsFile);
+        }
+    }
 }
 
 internal static class Summary
