@@ -270,48 +270,45 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
     // c. contention on one key, against the same number of actors on their own keys
     // ---------------------------------------------------------------------------------------
 
-    public async Task ContentionAsync()
+    public async Task ContentionAsync(int n)
     {
-        foreach (var n in new[] { 2, 8, 64 })
+        var (echo, echoActors) = TellEcho(n, $"c.base-tell-echo-{n}");
+        var (free, mf, lf) = Loopers($"c.uncontended-{n}", $"{n} actors, each Await+Release of its own key", n, i =>
         {
-            var (echo, echoActors) = TellEcho(n, $"c.base-tell-echo-{n}");
-            var (free, mf, lf) = Loopers($"c.uncontended-{n}", $"{n} actors, each Await+Release of its own key", n, i =>
-            {
-                var request = new Await($"c-{i}");
-                return () => request;
-            });
-            var (shared, ms, ls) = Loopers($"c.contended-{n}", $"{n} actors, Await+Release of one shared key (hand-offs)", n, _ =>
-            {
-                var request = new Await("c-shared");
-                return () => request;
-            });
+            var request = new Await($"c-{i}");
+            return () => request;
+        });
+        var (shared, ms, ls) = Loopers($"c.contended-{n}", $"{n} actors, Await+Release of one shared key (hand-offs)", n, _ =>
+        {
+            var request = new Await("c-shared");
+            return () => request;
+        });
 
-            var handOff = system.ActorOf(Props.Create<HandOffFloor>());
-            var floorLoopers = Enumerable.Range(0, n).Select(_ =>
-            {
-                var request = new Await("floor");
-                Func<object> next = () => request;
-                return system.ActorOf(Props.Create(() => new LockLooper(handOff, next)));
-            }).ToArray();
-            var floor = new Workload($"c.floor-handoff-{n}", $"{n} actors, Await+Release of one key through an actor that only queues and hands over (nothing checked, timed or watched): the fastest hand-off any lock manager can make", "cycles/s", 20_000, Drive(floorLoopers), n);
+        var handOff = system.ActorOf(Props.Create<HandOffFloor>());
+        var floorLoopers = Enumerable.Range(0, n).Select(_ =>
+        {
+            var request = new Await("floor");
+            Func<object> next = () => request;
+            return system.ActorOf(Props.Create(() => new LockLooper(handOff, next)));
+        }).ToArray();
+        var floor = new Workload($"c.floor-handoff-{n}", $"{n} actors, Await+Release of one key through an actor that only queues and hands over (nothing checked, timed or watched): the fastest hand-off any lock manager can make", "cycles/s", 20_000, Drive(floorLoopers), n);
 
-            var failures = Interlocked.Read(ref LockLooper.Failures);
-            await Harness.InterleavedAsync(cfg, $"c{n}", echo, free, shared, floor);
-            if (cfg.Selected($"c.contended-{n}-paired"))
-            {
-                await Harness.PairedAsync(cfg, $"c.contended-{n}-paired", $"c.contended-{n} ÷ c.uncontended-{n}, in alternating slices (0.1 s; 0.05 s in quick mode)", shared, free, 1);
-            }
-
-            if (n == 64 && cfg.Selected($"c.floor-handoff-{n}-paired"))
-            {
-                await Harness.PairedAsync(cfg, $"c.floor-handoff-{n}-paired", $"c.floor-handoff-{n} ÷ c.uncontended-{n}, in alternating slices (0.1 s; 0.05 s in quick mode)", floor, free, 1);
-            }
-
-            ReportFailures(failures);
-            await ShutdownAsync(mf, lf);
-            await ShutdownAsync(ms, ls);
-            await StopAsync([.. echoActors, .. floorLoopers, handOff]);
+        var failures = Interlocked.Read(ref LockLooper.Failures);
+        await Harness.InterleavedAsync(cfg, $"c{n}", echo, free, shared, floor);
+        if (cfg.Selected($"c.contended-{n}-paired"))
+        {
+            await Harness.PairedAsync(cfg, $"c.contended-{n}-paired", $"c.contended-{n} ÷ c.uncontended-{n}, in alternating slices (0.1 s; 0.05 s in quick mode)", shared, free, 1);
         }
+
+        if (n == 64 && cfg.Selected($"c.floor-handoff-{n}-paired"))
+        {
+            await Harness.PairedAsync(cfg, $"c.floor-handoff-{n}-paired", $"c.floor-handoff-{n} ÷ c.uncontended-{n}, in alternating slices (0.1 s; 0.05 s in quick mode)", floor, free, 1);
+        }
+
+        ReportFailures(failures);
+        await ShutdownAsync(mf, lf);
+        await ShutdownAsync(ms, ls);
+        await StopAsync([.. echoActors, .. floorLoopers, handOff]);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -78,10 +78,13 @@ string? ArgAfter(string flag)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-/// <summary>The groups of scenarios, in the order they run; each is measured in a process of its own.</summary>
+/// <summary>
+/// The groups of scenarios, in the order they run; each is measured in a process of its own. Group c
+/// is three, one per number of contenders, as BenchmarkDotNet runs each parameter value apart.
+/// </summary>
 internal static class Groups
 {
-    private static readonly string[] ActorGroups = ["one-caller", "independent-keys", "contention", "await-all", "timeouts", "crash-release"];
+    private static readonly string[] ActorGroups = ["one-caller", "independent-keys", "contention-2", "contention-8", "contention-64", "await-all", "timeouts", "crash-release"];
     private static readonly string[] TableGroups = ["table-sizes", "table-memory", "table-size", "table-timeouts", "table-crash-release"];
 
     public static readonly string[] Names = [.. ActorGroups, .. TableGroups];
@@ -105,7 +108,9 @@ internal static class Groups
                 {
                     "one-caller" => actors.OneCallerAsync(),
                     "independent-keys" => actors.IndependentKeysAsync(),
-                    "contention" => actors.ContentionAsync(),
+                    "contention-2" => actors.ContentionAsync(2),
+                    "contention-8" => actors.ContentionAsync(8),
+                    "contention-64" => actors.ContentionAsync(64),
                     "await-all" => actors.AwaitAllAsync(),
                     "timeouts" => actors.TimeoutsAsync(),
                     _ => actors.CrashReleaseAsync(),
