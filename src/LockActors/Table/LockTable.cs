@@ -589,10 +589,9 @@ internal sealed class LockTable
 
     private Party Enlist(IActorRef actor)
     {
-        ref var recent = ref RecentPartySlot(actor);
-        if (recent is { } hit && ReferenceEquals(hit.Actor, actor))
+        if (RecentParty(actor) is { } recent)
         {
-            return Rejoin(hit);
+            return Rejoin(recent);
         }
 
         ref var party = ref CollectionsMarshal.GetValueRefOrAddDefault(_parties, actor, out var known);
@@ -602,7 +601,7 @@ internal sealed class LockTable
             _fx.Watch(actor);
         }
 
-        recent = party;
+        RecentPartySlot(actor) = party;
         return known ? Rejoin(party!) : party!;
     }
 
@@ -613,10 +612,9 @@ internal sealed class LockTable
     /// </summary>
     private Party? FindParty(IActorRef actor)
     {
-        ref var recent = ref RecentPartySlot(actor);
-        if (recent is { } hit && ReferenceEquals(hit.Actor, actor))
+        if (RecentParty(actor) is { } recent)
         {
-            return hit;
+            return recent;
         }
 
         if (!_parties.TryGetValue(actor, out var party))
@@ -624,9 +622,13 @@ internal sealed class LockTable
             return null;
         }
 
-        recent = party;
+        RecentPartySlot(actor) = party;
         return party;
     }
+
+    /// <summary>The party in the actor's slot if it was filed under this very reference object, else null.</summary>
+    private Party? RecentParty(IActorRef actor) =>
+        RecentPartySlot(actor) is { } hit && ReferenceEquals(hit.Actor, actor) ? hit : null;
 
     private ref Party? RecentPartySlot(IActorRef actor) =>
         ref _recentParties[(int)actor.Path.Uid & (RecentPartySlots - 1)];
