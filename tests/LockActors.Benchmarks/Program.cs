@@ -14,7 +14,8 @@ using LockActors.Benchmarks;
 // from the first workload that drives them, so in one shared process a group measured after another
 // runs code tuned for the earlier group's workload (BENCHMARKS.md shows what that did to the contended
 // hand-offs). The workloads within a group, and so a ratio's two sides, still share one process.
-// --in-process runs every group in this one.
+// --in-process runs every group in this one. --group <name> (with --results <file> for the JSON) is
+// how the program starts itself for one group; run by hand it prints that group's results only.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var cfg = BenchConfig.Parse(args);
