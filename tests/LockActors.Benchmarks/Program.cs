@@ -85,15 +85,34 @@ string? ArgAfter(string flag)
 /// </summary>
 internal static class Groups
 {
-    private static readonly string[] ActorGroups = ["one-caller", "independent-keys", "contention-2", "contention-8", "contention-64", "await-all", "timeouts", "crash-release"];
-    private static readonly string[] TableGroups = ["table-sizes", "table-memory", "table-size", "table-timeouts", "table-crash-release"];
+    private static readonly (string Name, Func<ActorScenarios, Task> Run)[] ActorGroups =
+    [
+        ("one-caller", a => a.OneCallerAsync()),
+        ("independent-keys", a => a.IndependentKeysAsync()),
+        ("contention-2", a => a.ContentionAsync(2)),
+        ("contention-8", a => a.ContentionAsync(8)),
+        ("contention-64", a => a.ContentionAsync(64)),
+        ("await-all", a => a.AwaitAllAsync()),
+        ("timeouts", a => a.TimeoutsAsync()),
+        ("crash-release", a => a.CrashReleaseAsync()),
+    ];
 
-    public static readonly string[] Names = [.. ActorGroups, .. TableGroups];
+    private static readonly (string Name, Action<TableScenarios> Run)[] TableGroups =
+    [
+        ("table-sizes", t => t.Sizes()),
+        ("table-memory", t => t.Memory()),
+        ("table-size", t => t.TableSize()),
+        ("table-timeouts", t => t.Timeouts()),
+        ("table-crash-release", t => t.CrashRelease()),
+    ];
+
+    public static readonly string[] Names = [.. ActorGroups.Select(g => g.Name), .. TableGroups.Select(g => g.Name)];
 
     /// <summary>Runs the named groups in this process, adding to <see cref="Harness.Results"/>.</summary>
     public static async Task RunAsync(BenchConfig cfg, IReadOnlyCollection<string> names)
     {
-        if (names.Any(ActorGroups.Contains))
+        var actorGroups = ActorGroups.Where(g => names.Contains(g.Name)).ToArray();
+        if (actorGroups.Length > 0)
         {
             var config = ConfigurationFactory.ParseString("""
                 akka.loglevel = WARNING
@@ -103,36 +122,18 @@ internal static class Groups
                 """);
             using var system = ActorSystem.Create("bench", config);
             var actors = new ActorScenarios(cfg, system);
-            foreach (var name in ActorGroups.Where(names.Contains))
+            foreach (var (_, run) in actorGroups)
             {
-                await (name switch
-                {
-                    "one-caller" => actors.OneCallerAsync(),
-                    "independent-keys" => actors.IndependentKeysAsync(),
-                    "contention-2" => actors.ContentionAsync(2),
-                    "contention-8" => actors.ContentionAsync(8),
-                    "contention-64" => actors.ContentionAsync(64),
-                    "await-all" => actors.AwaitAllAsync(),
-                    "timeouts" => actors.TimeoutsAsync(),
-                    _ => actors.CrashReleaseAsync(),
-                });
+                await run(actors);
             }
 
             await system.Terminate();
         }
 
         var tables = new TableScenarios(cfg);
-        foreach (var name in TableGroups.Where(names.Contains))
+        foreach (var (_, run) in TableGroups.Where(g => names.Contains(g.Name)))
         {
-            Action run = name switch
-            {
-                "table-sizes" => tables.Sizes,
-                "table-memory" => tables.Memory,
-                "table-size" => tables.TableSize,
-                "table-timeouts" => tables.Timeouts,
-                _ => tables.CrashRelease,
-            };
-            run();
+            run(tables);
         }
     }
 
