@@ -26,5 +26,5 @@ public sealed class Importer : ReceiveActor
 
     // The sender (Self) owns the permit: no Owner needed on the request.
     protected override void PreStart() =>
-        _locks.Tell(new Await(ConnectionPool.Key, Timeout.InfiniteTimeSpan) { Capacity = _capacity });
+        _locks.Tell(new Await(ConnectionPool.Key, Timeout.InfiniteTimeSpan) { Options = new LockOptions { Capacity = _capacity } });
 }

@@ -7,7 +7,7 @@ using LockActors.Samples;
 
 // Chapter 3 kills an actor on purpose; Akka reports every Kill as an error with a stack trace.
 await using var host = await SampleHost.StartAsync("lock-actors-sample", args,
-    settings => settings.Metadata = "bank-db",
+    settings => settings with { Metadata = "bank-db" },
     hideLogEvent: e => e.Exception is ActorKilledException);
 var (system, locks) = (host.System, host.Locks);
 var client = new LockClient(locks);

@@ -32,7 +32,7 @@ internal sealed class SampleHost : IAsyncDisposable
 
     /// <summary>Starts the host; <paramref name="configure"/> adjusts the manager's settings.</summary>
     public static async Task<SampleHost> StartAsync(
-        string systemName, string[] args, Action<LockManagerSettings>? configure = null, Func<LogEvent, bool>? hideLogEvent = null)
+        string systemName, string[] args, Func<LockManagerSettings, LockManagerSettings>? configure = null, Func<LogEvent, bool>? hideLogEvent = null)
     {
         var logger = new LoggerConfiguration()
             .MinimumLevel.Information()
@@ -55,7 +55,7 @@ internal sealed class SampleHost : IAsyncDisposable
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .WithLockManager("locks", settings => configure?.Invoke(settings)));
+            .WithLockManager("locks", configure));
 
         var host = builder.Build();
         await host.StartAsync();

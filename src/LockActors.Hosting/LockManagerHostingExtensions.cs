@@ -33,7 +33,7 @@ namespace LockActors.Hosting;
 ///         loggers.ClearLoggers();
 ///         loggers.AddLoggerFactory();   // Akka log events go to the host's ILoggerFactory
 ///     })
-///     .WithLockManager("locks", s => s.Metadata = "orders-db"));
+///     .WithLockManager("locks", s => s with { Metadata = "orders-db" }));
 ///
 /// // anywhere with dependency injection:
 /// public sealed class OrderService(IRequiredActor&lt;LockManager&gt; locks)
@@ -72,20 +72,20 @@ public static class LockManagerHostingExtensions
     /// </summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="name">The name of the manager's guardian actor (path <c>/user/{name}</c>); must be a valid, non-empty actor name.</param>
-    /// <param name="configure">Sets the manager's settings; null keeps the defaults. Runs once, when this method is called.</param>
+    /// <param name="configure">Returns the manager's settings from the defaults it is given (e.g. <c>s =&gt; s with { Metadata = "orders-db" }</c>); null keeps the defaults. Runs once, when this method is called.</param>
     /// <returns>The same <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="name"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name, or <paramref name="configure"/> returned null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and its value.</exception>
     /// <example>
     /// <code>
-    /// services.AddAkka("app", builder => builder.WithLockManager("locks", s => s.Metadata = "orders-db"));
+    /// services.AddAkka("app", builder => builder.WithLockManager("locks", s => s with { Metadata = "orders-db" }));
     /// </code>
     /// </example>
     public static AkkaConfigurationBuilder WithLockManager(
         this AkkaConfigurationBuilder builder,
         string name,
-        Action<LockManagerSettings>? configure = null) =>
+        Func<LockManagerSettings, LockManagerSettings>? configure = null) =>
         builder.WithLockManager(name, DefaultSupervisorStrategy, configure);
 
     /// <summary>
@@ -99,23 +99,23 @@ public static class LockManagerHostingExtensions
     /// valid (the restarted manager starts empty and reports every lost lock); a stop ends the
     /// lock service: the guardian stops with it and the registered reference is dead.
     /// </param>
-    /// <param name="configure">Sets the manager's settings; null keeps the defaults. Runs once, when this method is called.</param>
+    /// <param name="configure">Returns the manager's settings from the defaults it is given (e.g. <c>s =&gt; s with { Metadata = "orders-db" }</c>); null keeps the defaults. Runs once, when this method is called.</param>
     /// <returns>The same <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="name"/> or <paramref name="strategy"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name, or <paramref name="configure"/> returned null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and its value.</exception>
     /// <example>
     /// <code>
     /// // give up after 3 failures within a minute instead of restarting for ever
     /// var strategy = new OneForOneStrategy(3, TimeSpan.FromMinutes(1), _ => Directive.Restart);
-    /// services.AddAkka("app", builder => builder.WithLockManager("locks", strategy, s => s.MaxKeysPerRequest = 64));
+    /// services.AddAkka("app", builder => builder.WithLockManager("locks", strategy, s => s with { MaxKeysPerRequest = 64 }));
     /// </code>
     /// </example>
     public static AkkaConfigurationBuilder WithLockManager(
         this AkkaConfigurationBuilder builder,
         string name,
         SupervisorStrategy strategy,
-        Action<LockManagerSettings>? configure = null)
+        Func<LockManagerSettings, LockManagerSettings>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(name);
@@ -132,15 +132,14 @@ public static class LockManagerHostingExtensions
                 nameof(name));
         }
 
-        var settings = new LockManagerSettings();
-        configure?.Invoke(settings);
-        var validated = settings.Validated();
+        var settings = configure is null ? LockManagerSettings.Default : configure(LockManagerSettings.Default)
+            ?? throw new ArgumentException("The settings function returned null; return the settings to use.", nameof(configure));
 
         // An ActorStarter returns a Task that the host awaits, so the manager is registered
         // before the actor system counts as started.
         ActorStarter start = async (system, registry) =>
         {
-            var guardian = system.ActorOf(LockManagerGuardian.Props(validated, strategy), name);
+            var guardian = system.ActorOf(LockManagerGuardian.Props(settings, strategy), name);
 
             // The guardian creates the manager in its constructor, before it takes any message,
             // so this answer is the manager's reference whatever the timing.

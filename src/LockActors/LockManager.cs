@@ -45,24 +45,26 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     private bool _stateDropped;
 
     /// <summary>Creates the manager. Use <see cref="Props(LockManagerSettings?)"/> rather than calling this directly.</summary>
-    /// <param name="settings">The settings; validated and copied.</param>
+    /// <param name="settings">The settings.</param>
     public LockManager(LockManagerSettings settings)
     {
-        var valid = settings.Validated();
-        _idleSweepPeriod = valid.IdleOwnerWatchTime;
+        ArgumentNullException.ThrowIfNull(settings);
+        _idleSweepPeriod = settings.IdleOwnerWatchTime;
         _self = Self;
-        _table = new LockTable(valid, this);
+        _table = new LockTable(settings, this);
     }
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>The <see cref="Akka.Actor.Props"/> of a lock manager with the given settings.</summary>
-    /// <param name="settings">Settings; null for the defaults.</param>
+    /// <param name="settings">Settings; null for <see cref="LockManagerSettings.Default"/>.</param>
     /// <returns>Props to pass to <c>ActorOf</c>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (the message names it and its value).</exception>
-    public static Akka.Actor.Props Props(LockManagerSettings? settings = null) =>
-        Akka.Actor.Props.Create(() => new LockManager((settings ?? new LockManagerSettings()).Validated()));
+    public static Akka.Actor.Props Props(LockManagerSettings? settings = null)
+    {
+        var chosen = settings ?? LockManagerSettings.Default;
+        return Akka.Actor.Props.Create(() => new LockManager(chosen));
+    }
 
     private static long Now => Environment.TickCount64;
 
@@ -123,13 +125,13 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         switch (message)
         {
             case TryLock m:
-                if (OwnerOf(m, sender) is { } tryOwner) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m, 0));
+                if (OwnerOf(m, sender) is { } tryOwner && HasOptions(m, sender)) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m.Options) with { Priority = 0 });
                 break;
             case Await m:
-                if (OwnerOf(m, sender) is { } awaitOwner) _table.Await(awaitOwner, sender, m.Key, m.Timeout, LockTerms.Of(m, m.Priority), Now);
+                if (OwnerOf(m, sender) is { } awaitOwner && HasOptions(m, sender)) _table.Await(awaitOwner, sender, m.Key, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), Now);
                 break;
             case AwaitAll m:
-                if (OwnerOf(m, sender) is { } allOwner) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout, LockTerms.Of(m, m.Priority), Now);
+                if (OwnerOf(m, sender) is { } allOwner && HasOptions(m, sender)) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), Now);
                 break;
             case Release m:
                 if (OwnerOf(m, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);
@@ -210,6 +212,18 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         return null;
     }
 
+    /// <summary>False (and refused) when a lock request carries null options, as a hand-made or deserialized one can.</summary>
+    private bool HasOptions(ILockTermsRequest request, IActorRef sender)
+    {
+        if (request.Options is not null)
+        {
+            return true;
+        }
+
+        SendReply(sender, new LockRefused(null, RefusalReason.InvalidRequest, $"{request.GetType().Name} was sent with null options."));
+        return false;
+    }
+
     private void SendReply(IActorRef? to, object message)
     {
         if (to is not null && !to.IsNobody())
@@ -227,7 +241,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 break;
             case LockRefused r:
                 _log.Warning("Refused a request that expected no reply: {RefusalReason} for key {LockKey}: {RefusalMessage}",
-                    r.Reason, KeyText.Of(r.Key), r.Message);
+                    r.Cause, KeyText.Of(r.Key), r.Message);
                 break;
         }
     }
@@ -269,7 +283,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         if (message is LockLost lost)
         {
             _log.Warning("Lock lost: {LockKeys} of {Owner} under fencing token {FencingToken}: {Reason}",
-                KeyText.OfAll(lost.Grant.Keys), lost.Grant.Owner, lost.Grant.FencingToken, lost.Reason);
+                KeyText.OfAll(lost.Grant.Keys), lost.Grant.Owner, lost.Grant.FencingToken, lost.Message);
         }
 
         SendReply(to, message);

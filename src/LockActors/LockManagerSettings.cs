@@ -1,19 +1,18 @@
+using LockActors.Validation;
+
 namespace LockActors;
 
 /// <summary>
-/// Settings of one <see cref="LockManager"/>. The manager validates and copies them when it
-/// is created, so later changes to this object do not affect a running manager.
+/// Settings of one <see cref="LockManager"/>: immutable, each value checked when it is set (also in
+/// a <c>with</c> expression), changed by copy.
 /// </summary>
 /// <example>
 /// <code>
-/// var locks = system.ActorOf(LockManager.Props(new LockManagerSettings
-/// {
-///     Metadata = "orders-db",
-///     DefaultAwaitTimeout = TimeSpan.FromSeconds(5),
-/// }), "locks");
+/// var settings = LockManagerSettings.Default with { Metadata = "orders-db", DefaultAwaitTimeout = TimeSpan.FromSeconds(2) };
+/// var locks = system.ActorOf(LockManager.Props(settings), "locks");
 /// </code>
 /// </example>
-public sealed class LockManagerSettings
+public sealed record LockManagerSettings
 {
     /// <summary>The default of <see cref="MaxKeysPerRequest"/>.</summary>
     public const int DefaultMaxKeysPerRequest = 1024;
@@ -24,26 +23,37 @@ public sealed class LockManagerSettings
     /// <summary>The largest <see cref="IdleOwnerWatchTime"/>: one day (the manager's timers are not meant for longer periods).</summary>
     public static readonly TimeSpan MaxIdleOwnerWatchTime = TimeSpan.FromDays(1);
 
+    /// <summary>Every setting at its default.</summary>
+    public static LockManagerSettings Default { get; } = new();
+
     /// <summary>Attached to every grant (<see cref="LockGrant.Metadata"/>) and returned by <see cref="GetMeta"/>. Default null.</summary>
-    public object? Metadata { get; set; }
+    public object? Metadata { get; init; }
 
     /// <summary>
-    /// How long an <see cref="Await"/> without a timeout waits. Default 5 seconds. Must be positive
-    /// or <see cref="Timeout.InfiniteTimeSpan"/>.
+    /// How long an <see cref="Await"/> or <see cref="AwaitAll"/> without a timeout waits. Default
+    /// 5 seconds, as the Elixir library's <c>await/3</c> (whose <c>await_all/2</c> waits forever:
+    /// here both verbs share one default, so a forgotten timeout never hangs a caller). Must be
+    /// positive or <see cref="Timeout.InfiniteTimeSpan"/>.
     /// </summary>
-    public TimeSpan DefaultAwaitTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// How long an <see cref="AwaitAll"/> without a timeout waits. Default
-    /// <see cref="Timeout.InfiniteTimeSpan"/>, as in the Elixir library. Must be positive or infinite.
-    /// </summary>
-    public TimeSpan DefaultAwaitAllTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative (other than infinite).</exception>
+    public TimeSpan DefaultAwaitTimeout
+    {
+        get;
+        init => field = RequestRules.PositiveOrInfinite(value, nameof(DefaultAwaitTimeout)) is { } error ? throw error : value;
+    } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// The largest key list a request may carry; longer lists are refused with
     /// <see cref="RefusalReason.InvalidRequest"/>. Default 1024; must be at least 1.
     /// </summary>
-    public int MaxKeysPerRequest { get; set; } = DefaultMaxKeysPerRequest;
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int MaxKeysPerRequest
+    {
+        get;
+        init => field = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxKeysPerRequest), value, $"{nameof(MaxKeysPerRequest)} must be at least 1, got {value}.");
+    } = DefaultMaxKeysPerRequest;
 
     /// <summary>
     /// How long an owner that holds and waits for nothing any more stays watched, so that an actor
@@ -54,56 +64,28 @@ public sealed class LockManagerSettings
     /// Keeping an idle owner watched changes nothing it can observe: it holds nothing, so its
     /// termination frees nothing.
     /// </summary>
-    public TimeSpan IdleOwnerWatchTime { get; set; } = TimeSpan.FromSeconds(1);
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or above <see cref="MaxIdleOwnerWatchTime"/>.</exception>
+    public TimeSpan IdleOwnerWatchTime
+    {
+        get;
+        init => field = value >= TimeSpan.Zero && value <= MaxIdleOwnerWatchTime
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(IdleOwnerWatchTime), value,
+                $"{nameof(IdleOwnerWatchTime)} must be from zero to {MaxIdleOwnerWatchTime}, got {value}.");
+    } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The most owners kept watched while they hold and wait for nothing (see
     /// <see cref="IdleOwnerWatchTime"/>); beyond it the one idle longest is unwatched. Default 1000;
     /// 0 unwatches at once. Must not be negative.
     /// </summary>
-    public int MaxIdleOwnersWatched { get; set; } = DefaultMaxIdleOwnersWatched;
-
-    /// <summary>Returns a validated copy of these settings.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A timeout is zero or negative (other than infinite), <see cref="MaxKeysPerRequest"/> is below 1, <see cref="IdleOwnerWatchTime"/> is negative or above a day, or <see cref="MaxIdleOwnersWatched"/> is negative.</exception>
-    public LockManagerSettings Validated()
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxIdleOwnersWatched
     {
-        CheckTimeout(DefaultAwaitTimeout, nameof(DefaultAwaitTimeout));
-        CheckTimeout(DefaultAwaitAllTimeout, nameof(DefaultAwaitAllTimeout));
-        if (MaxKeysPerRequest < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxKeysPerRequest), MaxKeysPerRequest,
-                $"{nameof(MaxKeysPerRequest)} must be at least 1, got {MaxKeysPerRequest}.");
-        }
-
-        if (IdleOwnerWatchTime < TimeSpan.Zero || IdleOwnerWatchTime > MaxIdleOwnerWatchTime)
-        {
-            throw new ArgumentOutOfRangeException(nameof(IdleOwnerWatchTime), IdleOwnerWatchTime,
-                $"{nameof(IdleOwnerWatchTime)} must be from zero to {MaxIdleOwnerWatchTime}, got {IdleOwnerWatchTime}.");
-        }
-
-        if (MaxIdleOwnersWatched < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxIdleOwnersWatched), MaxIdleOwnersWatched,
-                $"{nameof(MaxIdleOwnersWatched)} must be zero or positive, got {MaxIdleOwnersWatched}.");
-        }
-
-        return new LockManagerSettings
-        {
-            Metadata = Metadata,
-            DefaultAwaitTimeout = DefaultAwaitTimeout,
-            DefaultAwaitAllTimeout = DefaultAwaitAllTimeout,
-            MaxKeysPerRequest = MaxKeysPerRequest,
-            IdleOwnerWatchTime = IdleOwnerWatchTime,
-            MaxIdleOwnersWatched = MaxIdleOwnersWatched,
-        };
-    }
-
-    private static void CheckTimeout(TimeSpan value, string name)
-    {
-        if (value != Timeout.InfiniteTimeSpan && value <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(name, value,
-                $"{name} must be positive or Timeout.InfiniteTimeSpan, got {value}.");
-        }
-    }
+        get;
+        init => field = value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxIdleOwnersWatched), value,
+                $"{nameof(MaxIdleOwnersWatched)} must be zero or positive, got {value}.");
+    } = DefaultMaxIdleOwnersWatched;
 }

@@ -48,7 +48,7 @@ public enum RefusalReason
     ManagerRestarted,
 
     /// <summary>
-    /// The request names a <see cref="ILockTermsRequest.Capacity"/> other than the one the key has
+    /// The request names a <see cref="LockOptions.Capacity"/> other than the one the key has
     /// while it is in use.
     /// </summary>
     CapacityMismatch,
@@ -84,29 +84,16 @@ public enum LockMode : byte
 }
 
 /// <summary>
-/// What kind of lock a request asks for: its mode, how many permits it takes and the capacity it
-/// expects the key to have. Implemented by <see cref="TryLock"/>, <see cref="Await"/> and
-/// <see cref="AwaitAll"/>; the defaults ask for an ordinary exclusive lock.
+/// A request for a lock, on the terms of its <see cref="Options"/>. Implemented by
+/// <see cref="TryLock"/>, <see cref="Await"/> and <see cref="AwaitAll"/>.
 /// </summary>
-/// <remarks>
-/// <para>A key's capacity is set by the request that brings it into use (when nobody holds or waits
-/// for it) and lasts while anyone holds or waits for it; a request naming another capacity meanwhile
-/// is refused with <see cref="RefusalReason.CapacityMismatch"/>. Every user of a semaphore key names
-/// the same capacity, as every user of a <c>SemaphoreSlim</c> shares one instance.</para>
-/// <para>Refused with <see cref="RefusalReason.InvalidRequest"/>: <see cref="Permits"/> or
-/// <see cref="Capacity"/> below 1, <see cref="Permits"/> above <see cref="Capacity"/>, and
-/// <see cref="LockMode.Shared"/> with a capacity above 1.</para>
-/// </remarks>
 public interface ILockTermsRequest : IOwnedLockRequest
 {
-    /// <summary>Exclusive (the default) or shared.</summary>
-    LockMode Mode { get; }
-
-    /// <summary>How many of the key's permits to take; default 1. For <see cref="AwaitAll"/>, on every key.</summary>
-    int Permits { get; }
-
-    /// <summary>How many permits the key has: 1 (the default) for a lock, more for a semaphore.</summary>
-    int Capacity { get; }
+    /// <summary>
+    /// Mode, permits, the key's capacity, priority and timeout; default <see cref="LockOptions.Exclusive"/>.
+    /// A null value is refused with <see cref="RefusalReason.InvalidRequest"/>.
+    /// </summary>
+    LockOptions Options { get; }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -115,7 +102,8 @@ public interface ILockTermsRequest : IOwnedLockRequest
 
 /// <summary>
 /// Takes <paramref name="Key"/> if nobody waits for it and it can be had now (free; or held shared
-/// and this request is shared; or a semaphore with enough permits left); never waits.
+/// and this request is shared; or a semaphore with enough permits left); never waits, whatever
+/// <see cref="LockOptions.Timeout"/> and <see cref="LockOptions.Priority"/> say.
 /// Replies <see cref="LockAcquired"/>, <see cref="LockBusy"/> or <see cref="LockRefused"/>.
 /// </summary>
 /// <param name="Key">The key to lock; any non-null value with value equality.</param>
@@ -125,26 +113,21 @@ public sealed record TryLock(object Key) : ILockTermsRequest
     public IActorRef? Owner { get; init; }
 
     /// <inheritdoc />
-    public LockMode Mode { get; init; }
-
-    /// <inheritdoc />
-    public int Permits { get; init; } = 1;
-
-    /// <inheritdoc />
-    public int Capacity { get; init; } = 1;
+    public LockOptions Options { get; init; } = LockOptions.Exclusive;
 }
 
 /// <summary>
-/// Takes <paramref name="Key"/>, waiting in line (by <see cref="Priority"/>, then first come, first
-/// served) until it can be had.
+/// Takes <paramref name="Key"/>, waiting in line (by <see cref="LockOptions.Priority"/>, then first
+/// come, first served) until it can be had.
 /// Replies exactly once: <see cref="LockAcquired"/>, <see cref="LockTimedOut"/>,
 /// <see cref="LockRefused"/> or <see cref="AwaitCancelled"/>.
 /// </summary>
 /// <param name="Key">The key to lock.</param>
 /// <param name="Timeout">
-/// How long to wait: null for the manager's <see cref="LockManagerSettings.DefaultAwaitTimeout"/>,
-/// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> to wait forever, zero or negative
-/// for one immediate attempt. The manager enforces it.
+/// How long to wait: null for the options' <see cref="LockOptions.Timeout"/>, and when that is null
+/// too, the manager's <see cref="LockManagerSettings.DefaultAwaitTimeout"/>;
+/// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> to wait forever, zero or negative for one
+/// immediate attempt. The manager enforces it.
 /// </param>
 public sealed record Await(object Key, TimeSpan? Timeout = null) : ILockTermsRequest
 {
@@ -152,19 +135,7 @@ public sealed record Await(object Key, TimeSpan? Timeout = null) : ILockTermsReq
     public IActorRef? Owner { get; init; }
 
     /// <inheritdoc />
-    public LockMode Mode { get; init; }
-
-    /// <inheritdoc />
-    public int Permits { get; init; } = 1;
-
-    /// <inheritdoc />
-    public int Capacity { get; init; } = 1;
-
-    /// <summary>
-    /// Place in line: a wait with a higher priority is queued ahead of every wait with a lower one;
-    /// equal priorities are first come, first served. Default 0; negative values queue behind the default.
-    /// </summary>
-    public int Priority { get; init; }
+    public LockOptions Options { get; init; } = LockOptions.Exclusive;
 }
 
 /// <summary>
@@ -173,26 +144,14 @@ public sealed record Await(object Key, TimeSpan? Timeout = null) : ILockTermsReq
 /// order. Replies like <see cref="Await"/>; the grant lists the keys in the order given.
 /// </summary>
 /// <param name="Keys">The distinct keys to lock (at most <see cref="LockManagerSettings.MaxKeysPerRequest"/>).</param>
-/// <param name="Timeout">As for <see cref="Await"/>; null means <see cref="LockManagerSettings.DefaultAwaitAllTimeout"/>.</param>
+/// <param name="Timeout">As for <see cref="Await"/>.</param>
 public sealed record AwaitAll(IReadOnlyList<object> Keys, TimeSpan? Timeout = null) : ILockTermsRequest
 {
     /// <inheritdoc />
     public IActorRef? Owner { get; init; }
 
     /// <inheritdoc />
-    public LockMode Mode { get; init; }
-
-    /// <inheritdoc />
-    public int Permits { get; init; } = 1;
-
-    /// <inheritdoc />
-    public int Capacity { get; init; } = 1;
-
-    /// <summary>
-    /// Place in line: a wait with a higher priority is queued ahead of every wait with a lower one;
-    /// equal priorities are first come, first served. Default 0; negative values queue behind the default.
-    /// </summary>
-    public int Priority { get; init; }
+    public LockOptions Options { get; init; } = LockOptions.Exclusive;
 }
 
 /// <summary>
@@ -299,9 +258,9 @@ public sealed record LockTimedOut(IReadOnlyList<object> Keys) : ILockReply;
 
 /// <summary>The request was refused; nothing changed.</summary>
 /// <param name="Key">The offending key, or null for <see cref="RefusalReason.InvalidRequest"/>.</param>
-/// <param name="Reason">Why the request was refused.</param>
+/// <param name="Cause">Why the request was refused.</param>
 /// <param name="Message">A sentence saying what was wrong, naming the key.</param>
-public sealed record LockRefused(object? Key, RefusalReason Reason, string Message) : ILockReply;
+public sealed record LockRefused(object? Key, RefusalReason Cause, string Message) : ILockReply;
 
 /// <summary>A wait was withdrawn (by <see cref="CancelAwait"/>, <see cref="Goodbye"/> or the death of its owner).</summary>
 /// <param name="Keys">The withdrawn request's keys, in the order given.</param>
@@ -344,21 +303,26 @@ public sealed record NoOwner(object Key) : ILockReply;
 /// <param name="Metadata">The manager's <see cref="LockManagerSettings.Metadata"/>.</param>
 public sealed record ManagerMeta(object? Metadata) : ILockReply;
 
-/// <summary>Answer to <see cref="Inspect"/>.</summary>
+/// <summary>Answer to <see cref="Inspect"/>: who holds the key and who waits for it.</summary>
 /// <param name="Key">The key inspected.</param>
-/// <param name="Owner">Its owner (of several holders, the one with the oldest grant), or null when free.</param>
-/// <param name="FencingToken">The fencing token of <paramref name="Owner"/>'s grant, or null when free.</param>
-/// <param name="Waiters">The owners of the waits queued for the key, first in line first.</param>
-public sealed record KeyStatus(object Key, IActorRef? Owner, long? FencingToken, IReadOnlyList<IActorRef> Waiters) : ILockReply
+/// <param name="Capacity">The key's capacity while it is in use; 1 for a lock (and for a key nobody uses).</param>
+/// <param name="Holders">Every holder of the key, oldest grant first (one for an exclusive lock); empty when free.</param>
+/// <param name="Queue">The waits queued for the key with their terms, first in line first.</param>
+public sealed record KeyStatus(object Key, int Capacity, IReadOnlyList<LockHolder> Holders, IReadOnlyList<LockWaiter> Queue) : ILockReply
 {
-    /// <summary>Every holder of the key, oldest grant first (one for an exclusive lock).</summary>
-    public IReadOnlyList<LockHolder> Holders { get; init; } = [];
+    /// <summary>The status of a key nobody holds or waits for.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>A status with capacity 1, no holder and no wait.</returns>
+    public static KeyStatus Free(object key) => new(key, 1, [], []);
 
-    /// <summary>The waits queued for the key with their terms, first in line first.</summary>
-    public IReadOnlyList<LockWaiter> Queue { get; init; } = [];
+    /// <summary>The holder with the oldest grant, or null when the key is free.</summary>
+    public IActorRef? Owner => Holders.Count > 0 ? Holders[0].Owner : null;
 
-    /// <summary>The key's capacity while it is in use; 1 for a lock (and for a key nobody uses).</summary>
-    public int Capacity { get; init; } = 1;
+    /// <summary>The fencing token of <see cref="Owner"/>'s grant, or null when the key is free.</summary>
+    public long? FencingToken => Holders.Count > 0 ? Holders[0].FencingToken : null;
+
+    /// <summary>The owners of the queued waits, first in line first.</summary>
+    public IReadOnlyList<IActorRef> Waiters => Queue.Select(w => w.Owner).ToArray();
 
     /// <summary>Permits held: the sum over exclusive holders, or the number of shared holders.</summary>
     public int PermitsHeld => Holders.Sum(h => h.Permits);
@@ -369,15 +333,12 @@ public sealed record KeyStatus(object Key, IActorRef? Owner, long? FencingToken,
     public bool Equals(KeyStatus? other) =>
         other is not null
         && Equals(Key, other.Key)
-        && Equals(Owner, other.Owner)
-        && FencingToken == other.FencingToken
         && Capacity == other.Capacity
-        && Waiters.SequenceEqual(other.Waiters)
         && Holders.SequenceEqual(other.Holders)
         && Queue.SequenceEqual(other.Queue);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Key, Owner, FencingToken, Waiters.Count, Holders.Count);
+    public override int GetHashCode() => HashCode.Combine(Key, Capacity, Holders.Count, Queue.Count);
 }
 
 /// <summary>One holder of a key, as <see cref="Inspect"/> reports it.</summary>
@@ -415,5 +376,5 @@ public sealed record LockWaiter(IActorRef Owner, LockMode Mode, int Permits, int
 /// stopped and its state dropped.
 /// </summary>
 /// <param name="Grant">The grant that is lost, listing the keys that were still held under it.</param>
-/// <param name="Reason">What happened.</param>
-public sealed record LockLost(LockGrant Grant, string Reason) : ILockReply;
+/// <param name="Message">What happened, in a sentence.</param>
+public sealed record LockLost(LockGrant Grant, string Message) : ILockReply;

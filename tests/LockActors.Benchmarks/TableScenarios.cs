@@ -11,7 +11,7 @@ namespace LockActors.Benchmarks;
 /// </summary>
 internal sealed class TableScenarios(BenchConfig cfg)
 {
-    private static readonly LockManagerSettings Settings = new LockManagerSettings().Validated();
+    private static readonly LockManagerSettings Settings = new LockManagerSettings();
 
     private static LockTable NewTable(NullEffects? fx = null) => new(Settings, fx ?? new NullEffects());
 

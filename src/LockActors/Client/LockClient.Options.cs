@@ -50,14 +50,7 @@ public sealed partial class LockClient
             return Task.FromException<LockHandle>(error);
         }
 
-        var request = new Await(key, options.Timeout)
-        {
-            Owner = Owner,
-            Mode = options.Mode,
-            Permits = options.Permits,
-            Capacity = options.Capacity,
-            Priority = options.Priority,
-        };
+        var request = new Await(key) { Owner = Owner, Options = options };
         return ct.IsCancellationRequested
             ? Task.FromCanceled<LockHandle>(ct)
             : NewOwner().AcquireAsync(request, RequestKind.Await, ct)!; // never null
@@ -85,19 +78,12 @@ public sealed partial class LockClient
             return Task.FromException<LockHandle>(e);
         }
 
-        if (options.Error(nameof(options)) is { } error)
+        if (Invalid(list[0], options) is { } error)
         {
             return Task.FromException<LockHandle>(error);
         }
 
-        var request = new AwaitAll(list, options.Timeout)
-        {
-            Owner = Owner,
-            Mode = options.Mode,
-            Permits = options.Permits,
-            Capacity = options.Capacity,
-            Priority = options.Priority,
-        };
+        var request = new AwaitAll(list) { Owner = Owner, Options = options };
         return ct.IsCancellationRequested
             ? Task.FromCanceled<LockHandle>(ct)
             : NewOwner().AcquireAsync(request, RequestKind.Await, ct)!; // never null
@@ -158,11 +144,12 @@ public sealed partial class LockClient
         return WithLockAllAsync(keys, options, AsFunc(body), ct);
     }
 
-    private TryLock TryLockWith(object key, LockOptions options) =>
-        new(key) { Owner = Owner, Mode = options.Mode, Permits = options.Permits, Capacity = options.Capacity };
+    private TryLock TryLockWith(object key, LockOptions options) => new(key) { Owner = Owner, Options = options };
 
     private static ArgumentException? Invalid(object? key, LockOptions? options) =>
         key is null ? new ArgumentNullException(nameof(key))
         : options is null ? new ArgumentNullException(nameof(options))
-        : options.Error(nameof(options));
+        : Validation.RequestRules.TermsProblem(options.Mode, options.Permits, options.Capacity) is { } problem
+            ? new ArgumentException($"Invalid lock options: {problem}.", nameof(options))
+            : null;
 }

@@ -383,10 +383,10 @@ public sealed partial class LockClient
         _ => new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {KeyText.Of(reply)}."),
     };
 
-    internal static Exception Refusal(LockRefused refused) => refused.Reason switch
+    internal static Exception Refusal(LockRefused refused, IReadOnlyList<object>? keys = null) => refused.Cause switch
     {
         RefusalReason.InvalidRequest or RefusalReason.DuplicateKey => new ArgumentException(refused.Message),
-        _ => new LockRefusedException(refused.Key, refused.Reason, refused.Message),
+        _ => new LockRefusedException(keys ?? (refused.Key is null ? [] : [refused.Key]), refused),
     };
 
     private T Expect<T>(object reply) => reply switch

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using LockActors.Validation;
 
 namespace LockActors.Table;
 
@@ -36,8 +37,6 @@ internal sealed class LockTable
 {
     /// <summary>The deadline of a wait that never times out.</summary>
     public const long Never = long.MaxValue;
-
-    private const int SmallListLimit = 8;
 
     private readonly Dictionary<object, KeyEntry> _keys = new();
     private readonly ActorRefComparer _actors = new();
@@ -244,7 +243,7 @@ internal sealed class LockTable
             grantableNow &= entry is null || CanGrantNow(entry, terms);
         }
 
-        var deadline = grantableNow ? now : Deadline(timeout ?? _settings.DefaultAwaitAllTimeout, now);
+        var deadline = grantableNow ? now : Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
         if (!grantableNow && deadline <= now)
         {
             _fx.Send(replyTo, new LockTimedOut(keyList));
@@ -468,26 +467,18 @@ internal sealed class LockTable
     {
         if (!_keys.TryGetValue(key, out var entry))
         {
-            return new KeyStatus(key, null, null, []);
+            return KeyStatus.Free(key);
         }
 
-        var waiters = new List<IActorRef>();
         var queue = new List<LockWaiter>();
         for (var node = entry.Head; node is not null; node = node.Next)
         {
             var wait = node.Request;
-            waiters.Add(wait.Owner.Actor);
             queue.Add(new LockWaiter(wait.Owner.Actor, wait.Mode, wait.Permits, wait.Priority, wait.Keys));
         }
 
         var holders = HoldingsByAge(entry).Select(h => new LockHolder(h.Holder!.Actor, h.Mode, h.Permits, h.Token)).ToList();
-        var oldest = holders.Count == 0 ? null : holders[0];
-        return new KeyStatus(key, oldest?.Owner, oldest?.FencingToken, waiters)
-        {
-            Holders = holders,
-            Queue = queue,
-            Capacity = entry.Capacity,
-        };
+        return new KeyStatus(key, entry.Capacity, holders, queue);
     }
 
     // -----------------------------------------------------------------------------------
@@ -1088,52 +1079,18 @@ internal sealed class LockTable
     private void Refuse(IActorRef? replyTo, object? key, RefusalReason reason, string message) =>
         _fx.Send(replyTo, new LockRefused(key, reason, message));
 
-    /// <summary>
-    /// Refuses a bad key list. <paramref name="ofGrant"/> names it "… of a grant" in the refusal;
-    /// the name is only built when refusing, since this runs on every release.
-    /// </summary>
+    /// <summary>Refuses a bad key list; <paramref name="ofGrant"/> names it "… of a grant" in the refusal.</summary>
     private bool ValidKeyList(IActorRef? replyTo, IReadOnlyList<object>? keys, string requestName, bool ofGrant = false)
     {
-        string Request() => ofGrant ? requestName + " of a grant" : requestName;
-
-        // The common case, a single-key grant's release: one key, not null, nothing to compare.
-        if (keys is not null && keys.Count == 1 && keys[0] is not null)
+        // The common case, a single-key grant's release, passes without building the request's name.
+        if (RequestRules.Keys(keys, _settings.MaxKeysPerRequest, requestName) is null)
         {
             return true;
         }
 
-        if (keys is null || keys.Count == 0)
-        {
-            Refuse(replyTo, null, RefusalReason.InvalidRequest,
-                $"{Request()} was sent with {(keys is null ? "a null" : "an empty")} key list.");
-            return false;
-        }
-
-        if (keys.Count > _settings.MaxKeysPerRequest)
-        {
-            Refuse(replyTo, null, RefusalReason.InvalidRequest,
-                $"{Request()} was sent with {keys.Count} keys, more than the {_settings.MaxKeysPerRequest} allowed per request ({KeyText.OfAll(keys)}).");
-            return false;
-        }
-
-        for (var i = 0; i < keys.Count; i++)
-        {
-            if (keys[i] is null)
-            {
-                Refuse(replyTo, null, RefusalReason.InvalidRequest,
-                    $"{Request()} was sent with a null key at position {i}.");
-                return false;
-            }
-        }
-
-        if (FirstDuplicate(keys) is { } duplicate)
-        {
-            Refuse(replyTo, duplicate, RefusalReason.DuplicateKey,
-                $"{Request()} lists key {KeyText.Of(duplicate)} more than once; keys must be unique.");
-            return false;
-        }
-
-        return true;
+        var violation = RequestRules.Keys(keys, _settings.MaxKeysPerRequest, ofGrant ? requestName + " of a grant" : requestName)!.Value;
+        _fx.Send(replyTo, violation.ToRefusal());
+        return false;
     }
 
     /// <summary>Refuses terms that can never be granted; <paramref name="keys"/> is null for a single-key request.</summary>
@@ -1169,36 +1126,6 @@ internal sealed class LockTable
         }
 
         return ValidKeyList(replyTo, grant.Keys, request, ofGrant: true);
-    }
-
-    private static object? FirstDuplicate(IReadOnlyList<object> keys)
-    {
-        if (keys.Count <= SmallListLimit)
-        {
-            for (var i = 1; i < keys.Count; i++)
-            {
-                for (var j = 0; j < i; j++)
-                {
-                    if (keys[i].Equals(keys[j]))
-                    {
-                        return keys[i];
-                    }
-                }
-            }
-
-            return null;
-        }
-
-        var seen = new HashSet<object>(keys.Count);
-        foreach (var key in keys)
-        {
-            if (!seen.Add(key))
-            {
-                return key;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Copies a caller's key list so later changes to it cannot touch the table.</summary>

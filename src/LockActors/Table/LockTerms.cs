@@ -1,6 +1,8 @@
+using LockActors.Validation;
+
 namespace LockActors.Table;
 
-/// <summary>The kind of lock a request asks for, as the table sees it.</summary>
+/// <summary>The table's compact copy of a request's <see cref="LockOptions"/> (the timeout becomes a deadline).</summary>
 /// <param name="Mode">Exclusive or shared.</param>
 /// <param name="Permits">Permits to take on each key.</param>
 /// <param name="Capacity">The capacity the requester expects each key to have.</param>
@@ -10,38 +12,10 @@ internal readonly record struct LockTerms(LockMode Mode, int Permits, int Capaci
     /// <summary>An ordinary exclusive lock at the default priority.</summary>
     public static readonly LockTerms Default = new(LockMode.Exclusive, 1, 1, 0);
 
-    /// <summary>The terms of a request message.</summary>
-    public static LockTerms Of(ILockTermsRequest request, int priority) =>
-        new(request.Mode, request.Permits, request.Capacity, priority);
+    /// <summary>The terms of a request's options.</summary>
+    public static LockTerms Of(LockOptions options) =>
+        new(options.Mode, options.Permits, options.Capacity, options.Priority);
 
     /// <summary>Why these terms can never be granted, or null when they are valid.</summary>
-    public string? Problem()
-    {
-        if (Mode is not (LockMode.Exclusive or LockMode.Shared))
-        {
-            return $"mode {(int)Mode} is not a LockMode";
-        }
-
-        if (Capacity < 1)
-        {
-            return $"capacity {Capacity} is below 1";
-        }
-
-        if (Permits < 1)
-        {
-            return $"permits {Permits} is below 1";
-        }
-
-        if (Permits > Capacity)
-        {
-            return $"permits {Permits} is above the capacity {Capacity}";
-        }
-
-        if (Mode == LockMode.Shared && Capacity != 1)
-        {
-            return $"shared mode needs capacity 1, not {Capacity} (semaphore keys are taken exclusively, by permits)";
-        }
-
-        return null;
-    }
+    public string? Problem() => RequestRules.TermsProblem(Mode, Permits, Capacity);
 }

@@ -20,7 +20,7 @@ public sealed class BadInputSpecs : LockSpecBase
     /// <summary>A manager with "held" owned by <c>Owner</c> and <c>Waiter</c> queued for it; "free" is free.</summary>
     private sealed record Scene(IActorRef Manager, TestProbe Owner, LockGrant Grant, TestProbe Waiter, KeyStatus Before);
 
-    private Scene SetUp(Action<LockManagerSettings>? configure = null)
+    private Scene SetUp(Func<LockManagerSettings, LockManagerSettings>? configure = null)
     {
         var manager = NewManager(configure);
         var owner = CreateTestProbe();
@@ -42,7 +42,7 @@ public sealed class BadInputSpecs : LockSpecBase
     private static LockRefused ExpectRefused(TestProbe probe, RefusalReason reason, object? key)
     {
         var refused = probe.ExpectMsg<LockRefused>(Patience);
-        Assert.Equal(reason, refused.Reason);
+        Assert.Equal(reason, refused.Cause);
         Assert.Equal(key, refused.Key);
         Assert.False(string.IsNullOrWhiteSpace(refused.Message));
         return refused;
@@ -151,7 +151,7 @@ public sealed class BadInputSpecs : LockSpecBase
     [Fact]
     public void A_key_list_longer_than_MaxKeysPerRequest_is_refused_in_every_request_that_carries_one()
     {
-        var scene = SetUp(s => s.MaxKeysPerRequest = 3);
+        var scene = SetUp(s => s with { MaxKeysPerRequest = 3 });
         var four = new object[] { "held", "k2", "k3", "k4" };
 
         scene.Owner.Send(scene.Manager, new AwaitAll(new object[] { "free", "k2", "k3", "k4" }));
@@ -330,11 +330,7 @@ public sealed class BadInputSpecs : LockSpecBase
     [Fact]
     public void A_null_timeout_uses_the_default_and_InfiniteTimeSpan_or_a_huge_timeout_waits_past_it()
     {
-        var scene = SetUp(s =>
-        {
-            s.DefaultAwaitTimeout = TimeSpan.FromMilliseconds(150);
-            s.DefaultAwaitAllTimeout = TimeSpan.FromMilliseconds(150);
-        });
+        var scene = SetUp(s => s with { DefaultAwaitTimeout = TimeSpan.FromMilliseconds(150) });
         var byDefault = CreateTestProbe();
         var allByDefault = CreateTestProbe();
         var forever = CreateTestProbe();

@@ -127,7 +127,7 @@ public sealed class GiveAwaySpecs : LockSpecBase
         owner.Send(manager, new GiveAway(grant, owner.Ref, "data"));
 
         var refused = owner.ExpectMsg<LockRefused>(Patience);
-        Assert.Equal(RefusalReason.AlreadyOwner, refused.Reason);
+        Assert.Equal(RefusalReason.AlreadyOwner, refused.Cause);
         Assert.Equal("to-self", refused.Key);
         Assert.Contains("to-self", refused.Message);
         owner.ExpectNoMsg(Brief);
@@ -234,7 +234,7 @@ public sealed class GiveAwaySpecs : LockSpecBase
 
         heir.ExpectMsg<LockTransferred>(Patience);
         var refused = heir.ExpectMsg<LockRefused>(Patience);
-        Assert.Equal(RefusalReason.SelfDeadlock, refused.Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, refused.Cause);
         Assert.Equal("heir-waits", refused.Key);
         Assert.Contains("heir-waits", refused.Message);
 
@@ -260,7 +260,7 @@ public sealed class GiveAwaySpecs : LockSpecBase
         giver.ExpectMsg<GaveAway>(Patience);
         heir.ExpectMsg<LockTransferred>(Patience);
         var refused = heir.ExpectMsg<LockRefused>(Patience);
-        Assert.Equal(RefusalReason.SelfDeadlock, refused.Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, refused.Cause);
         Assert.Equal("received", refused.Key);
 
         Assert.Empty(Inspect(manager, "other").Waiters);

@@ -16,7 +16,7 @@ public sealed class IdleOwnerActorSpecs(ITestOutputHelper output) : LockSpecBase
     [Fact]
     public void An_idle_owner_is_unwatched_by_the_sweep_and_watched_again_when_it_locks_again()
     {
-        var manager = NewManager(s => s.IdleOwnerWatchTime = TimeSpan.FromMilliseconds(50));
+        var manager = NewManager(s => s with { IdleOwnerWatchTime = TimeSpan.FromMilliseconds(50) });
         var owner = new WatchRecorder(Sys);
         var sender = CreateTestProbe();
 
@@ -34,7 +34,7 @@ public sealed class IdleOwnerActorSpecs(ITestOutputHelper output) : LockSpecBase
     [Fact]
     public void An_owner_that_locks_again_while_idle_is_not_watched_twice()
     {
-        var manager = NewManager(s => s.IdleOwnerWatchTime = TimeSpan.FromHours(1));
+        var manager = NewManager(s => s with { IdleOwnerWatchTime = TimeSpan.FromHours(1) });
         var owner = new WatchRecorder(Sys);
         var sender = CreateTestProbe();
 
@@ -49,7 +49,7 @@ public sealed class IdleOwnerActorSpecs(ITestOutputHelper output) : LockSpecBase
     [Fact]
     public void With_zero_idle_time_an_owner_is_unwatched_as_soon_as_it_holds_nothing()
     {
-        var manager = NewManager(s => s.IdleOwnerWatchTime = TimeSpan.Zero);
+        var manager = NewManager(s => s with { IdleOwnerWatchTime = TimeSpan.Zero });
         var owner = new WatchRecorder(Sys);
         var sender = CreateTestProbe();
 
@@ -61,7 +61,7 @@ public sealed class IdleOwnerActorSpecs(ITestOutputHelper output) : LockSpecBase
     [Fact]
     public void An_idle_owner_that_dies_frees_nothing_and_the_manager_carries_on()
     {
-        var manager = NewManager(s => s.IdleOwnerWatchTime = TimeSpan.FromHours(1));
+        var manager = NewManager(s => s with { IdleOwnerWatchTime = TimeSpan.FromHours(1) });
         var owner = CreateTestProbe();
         Release(manager, owner, Lock(manager, owner, "k"));
         var other = CreateTestProbe();

@@ -53,7 +53,7 @@ public sealed class KeyEqualitySpecs : LockSpecBase
         Assert.Equal(owner.Ref, other.ExpectMsg<LockBusy>(Patience).Owner);
         Assert.Equal(owner.Ref, WhereIs(manager, second));
         other.Send(manager, new AwaitAll(new[] { first, second }));
-        Assert.Equal(RefusalReason.DuplicateKey, other.ExpectMsg<LockRefused>(Patience).Reason);
+        Assert.Equal(RefusalReason.DuplicateKey, other.ExpectMsg<LockRefused>(Patience).Cause);
         Assert.NotNull(what);
     }
 

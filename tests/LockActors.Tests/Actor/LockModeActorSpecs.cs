@@ -15,12 +15,12 @@ public sealed class LockModeActorSpecs(ITestOutputHelper output) : LockSpecBase(
         var locks = NewManager();
         var (r1, r2, writer, r3) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
 
-        r1.Send(locks, new Await("jobs") { Mode = LockMode.Shared });
+        r1.Send(locks, new Await("jobs") { Options = LockOptions.Shared });
         var g1 = r1.ExpectMsg<LockAcquired>(Patience).Grant;
-        r2.Send(locks, new TryLock("jobs") { Mode = LockMode.Shared });
+        r2.Send(locks, new TryLock("jobs") { Options = LockOptions.Shared });
         var g2 = r2.ExpectMsg<LockAcquired>(Patience).Grant;
         writer.Send(locks, new Await("jobs", Timeout.InfiniteTimeSpan));
-        r3.Send(locks, new Await("jobs", Timeout.InfiniteTimeSpan) { Mode = LockMode.Shared });
+        r3.Send(locks, new Await("jobs", Timeout.InfiniteTimeSpan) { Options = LockOptions.Shared });
 
         var status = Inspect(locks, "jobs");
         Assert.Equal(new[] { r1.Ref, r2.Ref }, status.Holders.Select(h => h.Owner));
@@ -46,11 +46,11 @@ public sealed class LockModeActorSpecs(ITestOutputHelper output) : LockSpecBase(
         var locks = NewManager();
         var (holder, other, waiter) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
 
-        holder.Send(locks, new Await("pool") { Capacity = 3, Permits = 2 });
+        holder.Send(locks, new Await("pool") { Options = new LockOptions { Capacity = 3, Permits = 2 } });
         Assert.Equal(2, holder.ExpectMsg<LockAcquired>(Patience).Grant.Permits);
-        other.Send(locks, new Await("pool") { Capacity = 3 });
+        other.Send(locks, new Await("pool") { Options = new LockOptions { Capacity = 3 } });
         other.ExpectMsg<LockAcquired>(Patience);
-        waiter.Send(locks, new Await("pool", Timeout.InfiniteTimeSpan) { Capacity = 3, Permits = 2 });
+        waiter.Send(locks, new Await("pool", Timeout.InfiniteTimeSpan) { Options = new LockOptions { Capacity = 3, Permits = 2 } });
         waiter.ExpectNoMsg(Brief);
 
         KillAndWait(holder.Ref);
@@ -68,8 +68,8 @@ public sealed class LockModeActorSpecs(ITestOutputHelper output) : LockSpecBase(
         var (plain, vip1, vip2) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
 
         plain.Send(locks, new Await("printer", Timeout.InfiniteTimeSpan));
-        vip1.Send(locks, new Await("printer", Timeout.InfiniteTimeSpan) { Priority = 1 });
-        vip2.Send(locks, new Await("printer", Timeout.InfiniteTimeSpan) { Priority = 1 });
+        vip1.Send(locks, new Await("printer", Timeout.InfiniteTimeSpan) { Options = new LockOptions { Priority = 1 } });
+        vip2.Send(locks, new Await("printer", Timeout.InfiniteTimeSpan) { Options = new LockOptions { Priority = 1 } });
 
         var status = Inspect(locks, "printer");
         Assert.Equal(new[] { vip1.Ref, vip2.Ref, plain.Ref }, status.Waiters);
@@ -92,7 +92,7 @@ public sealed class LockModeActorSpecs(ITestOutputHelper output) : LockSpecBase(
         Lock(locks, writer, "doc");
         var reader = CreateTestProbe();
 
-        reader.Send(locks, new Await("doc", TimeSpan.FromMilliseconds(100)) { Mode = LockMode.Shared });
+        reader.Send(locks, new Await("doc", TimeSpan.FromMilliseconds(100)) { Options = LockOptions.Shared });
 
         Assert.Equal(new object[] { "doc" }, reader.ExpectMsg<LockTimedOut>(Patience).Keys);
         Assert.Empty(Inspect(locks, "doc").Waiters);
@@ -103,23 +103,23 @@ public sealed class LockModeActorSpecs(ITestOutputHelper output) : LockSpecBase(
     {
         var locks = NewManager();
         var owner = CreateTestProbe();
-        owner.Send(locks, new Await("pool") { Capacity = 4 });
+        owner.Send(locks, new Await("pool") { Options = new LockOptions { Capacity = 4 } });
         owner.ExpectMsg<LockAcquired>(Patience);
         var before = Inspect(locks, "pool");
         var asker = CreateTestProbe();
 
-        asker.Send(locks, new Await("pool") { Capacity = 4, Permits = 5 });
+        asker.Send(locks, new Await("pool") { Options = new LockOptions { Capacity = 4, Permits = 5 } });
         var tooMany = asker.ExpectMsg<LockRefused>(Patience);
-        asker.Send(locks, new AwaitAll(["pool", "x"]) { Capacity = 2 });
+        asker.Send(locks, new AwaitAll(["pool", "x"]) { Options = new LockOptions { Capacity = 2 } });
         var mismatch = asker.ExpectMsg<LockRefused>(Patience);
-        asker.Send(locks, new TryLock("pool") { Capacity = 4, Mode = LockMode.Shared });
+        asker.Send(locks, new TryLock("pool") { Options = new LockOptions { Capacity = 4, Mode = LockMode.Shared } });
         var sharedSemaphore = asker.ExpectMsg<LockRefused>(Patience);
 
-        Assert.Equal(RefusalReason.InvalidRequest, tooMany.Reason);
+        Assert.Equal(RefusalReason.InvalidRequest, tooMany.Cause);
         Assert.Contains("permits 5 is above the capacity 4", tooMany.Message);
-        Assert.Equal(RefusalReason.CapacityMismatch, mismatch.Reason);
+        Assert.Equal(RefusalReason.CapacityMismatch, mismatch.Cause);
         Assert.Equal("pool", mismatch.Key);
-        Assert.Equal(RefusalReason.InvalidRequest, sharedSemaphore.Reason);
+        Assert.Equal(RefusalReason.InvalidRequest, sharedSemaphore.Cause);
         Assert.Contains("shared mode needs capacity 1", sharedSemaphore.Message);
         Assert.Equal(before, Inspect(locks, "pool"));
         Assert.Null(WhereIs(locks, "x"));
@@ -130,9 +130,9 @@ public sealed class LockModeActorSpecs(ITestOutputHelper output) : LockSpecBase(
     {
         var locks = NewManager();
         var (reader, user) = (CreateTestProbe(), CreateTestProbe());
-        reader.Send(locks, new Await("doc") { Mode = LockMode.Shared });
+        reader.Send(locks, new Await("doc") { Options = LockOptions.Shared });
         var shared = reader.ExpectMsg<LockAcquired>(Patience).Grant;
-        user.Send(locks, new Await("pool") { Capacity = 5, Permits = 3 });
+        user.Send(locks, new Await("pool") { Options = new LockOptions { Capacity = 5, Permits = 3 } });
         var permits = user.ExpectMsg<LockAcquired>(Patience).Grant;
 
         Sys.Stop(locks);
@@ -146,9 +146,9 @@ public sealed class LockModeActorSpecs(ITestOutputHelper output) : LockSpecBase(
     {
         var locks = NewManager();
         var (r1, r2, sender) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
-        r1.Send(locks, new Await("doc") { Mode = LockMode.Shared });
+        r1.Send(locks, new Await("doc") { Options = LockOptions.Shared });
         r1.ExpectMsg<LockAcquired>(Patience);
-        r2.Send(locks, new Await("doc") { Mode = LockMode.Shared });
+        r2.Send(locks, new Await("doc") { Options = LockOptions.Shared });
         r2.ExpectMsg<LockAcquired>(Patience);
 
         sender.Send(locks, new SendToOwner("doc", "refresh"));

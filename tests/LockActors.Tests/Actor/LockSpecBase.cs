@@ -25,12 +25,8 @@ public abstract class LockSpecBase : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>Starts a manager with default settings, changed by <paramref name="configure"/>.</summary>
-    protected IActorRef NewManager(Action<LockManagerSettings>? configure = null)
-    {
-        var settings = new LockManagerSettings();
-        configure?.Invoke(settings);
-        return Sys.ActorOf(LockManager.Props(settings));
-    }
+    protected IActorRef NewManager(Func<LockManagerSettings, LockManagerSettings>? configure = null) =>
+        Sys.ActorOf(LockManager.Props(configure?.Invoke(LockManagerSettings.Default)));
 
     /// <summary>The manager's view of <paramref name="key"/>, asked through a probe of its own.</summary>
     protected KeyStatus Inspect(IActorRef manager, object key)

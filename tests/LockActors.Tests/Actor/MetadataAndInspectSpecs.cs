@@ -19,7 +19,7 @@ public sealed class MetadataAndInspectSpecs : LockSpecBase
     [Fact]
     public void Every_grant_carries_the_configured_metadata()
     {
-        var manager = NewManager(s => s.Metadata = "orders-db");
+        var manager = NewManager(s => s with { Metadata = "orders-db" });
         var owner = CreateTestProbe();
         var heir = CreateTestProbe();
 
@@ -44,7 +44,7 @@ public sealed class MetadataAndInspectSpecs : LockSpecBase
     [Fact]
     public void GetMeta_returns_the_configured_metadata_or_null_by_default()
     {
-        var withMeta = NewManager(s => s.Metadata = 42);
+        var withMeta = NewManager(s => s with { Metadata = 42 });
         var without = NewManager();
         var asker = CreateTestProbe();
 
@@ -55,14 +55,15 @@ public sealed class MetadataAndInspectSpecs : LockSpecBase
     }
 
     [Fact]
-    public void Changing_the_settings_after_start_does_not_change_the_metadata()
+    public void A_changed_copy_of_the_settings_does_not_change_a_running_manager()
     {
         var settings = new LockManagerSettings { Metadata = "before" };
         var manager = Sys.ActorOf(LockManager.Props(settings));
         var owner = CreateTestProbe();
         Lock(manager, owner, "first"); // the manager has started
-        settings.Metadata = "after";
+        var changed = settings with { Metadata = "after" };
 
+        Assert.Equal("after", changed.Metadata);
         Assert.Equal("before", Lock(manager, owner, "second").Metadata);
     }
 

@@ -60,13 +60,13 @@ public sealed class RestartNeverSilentSpecs : LockSpecBase
         Assert.Equal(scene.Single, bySingle.Grant);
         Assert.Equal(scene.Multi.Keys, byMulti.Grant.Keys);
         Assert.Equal(scene.Multi.FencingToken, byMulti.Grant.FencingToken);
-        Assert.False(string.IsNullOrWhiteSpace(bySingle.Reason));
+        Assert.False(string.IsNullOrWhiteSpace(bySingle.Message));
 
         var refused = scene.Waiter.ExpectMsg<LockRefused>(Patience);
-        Assert.Equal(RefusalReason.ManagerRestarted, refused.Reason);
+        Assert.Equal(RefusalReason.ManagerRestarted, refused.Cause);
         Assert.Equal("a", refused.Key);
         var multiRefused = scene.MultiWaiter.ExpectMsg<LockRefused>(Patience);
-        Assert.Equal(RefusalReason.ManagerRestarted, multiRefused.Reason);
+        Assert.Equal(RefusalReason.ManagerRestarted, multiRefused.Cause);
         Assert.Equal("d", multiRefused.Key);
     }
 
@@ -174,7 +174,7 @@ public sealed class RestartNeverSilentSpecs : LockSpecBase
 
         manager.Tell(Kill.Instance);
 
-        Assert.Equal(RefusalReason.ManagerRestarted, sender.ExpectMsg<LockRefused>(Patience).Reason);
+        Assert.Equal(RefusalReason.ManagerRestarted, sender.ExpectMsg<LockRefused>(Patience).Cause);
         holder.ExpectMsg<LockLost>(Patience);
         owner.ExpectNoMsg(Brief);
     }

@@ -23,7 +23,7 @@ public sealed class SelfDeadlockSpecs : LockSpecBase
         owner.Send(manager, new Await("held", Timeout.InfiniteTimeSpan));
 
         var refused = owner.ExpectMsg<LockRefused>(Patience);
-        Assert.Equal(RefusalReason.SelfDeadlock, refused.Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, refused.Cause);
         Assert.Equal("held", refused.Key);
         Assert.Contains("held", refused.Message);
         AssertSameStatus(before, Inspect(manager, "held"));
@@ -39,7 +39,7 @@ public sealed class SelfDeadlockSpecs : LockSpecBase
 
         owner.Send(manager, new Await("held-finite", TimeSpan.FromMilliseconds(50)));
 
-        Assert.Equal(RefusalReason.SelfDeadlock, owner.ExpectMsg<LockRefused>(Patience).Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, owner.ExpectMsg<LockRefused>(Patience).Cause);
         owner.ExpectNoMsg(Brief);
         Assert.Empty(Inspect(manager, "held-finite").Waiters);
     }
@@ -54,7 +54,7 @@ public sealed class SelfDeadlockSpecs : LockSpecBase
         owner.Send(manager, new AwaitAll(new object[] { "aaa", "zzz", "mmm" }));
 
         var refused = owner.ExpectMsg<LockRefused>(Patience);
-        Assert.Equal(RefusalReason.SelfDeadlock, refused.Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, refused.Cause);
         Assert.Equal("zzz", refused.Key);
         Assert.Contains("zzz", refused.Message);
         AssertFree(manager, "aaa");
@@ -89,7 +89,7 @@ public sealed class SelfDeadlockSpecs : LockSpecBase
         helper.Send(manager, new Await("named-held") { Owner = owner.Ref });
 
         var refused = helper.ExpectMsg<LockRefused>(Patience);
-        Assert.Equal(RefusalReason.SelfDeadlock, refused.Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, refused.Cause);
         Assert.Equal("named-held", refused.Key);
         Assert.Empty(Inspect(manager, "named-held").Waiters);
     }

@@ -81,7 +81,8 @@ public sealed class LockClientSpecs : TestKit
         await using var held = await _client.LockAsync("slow");
         var e = await Assert.ThrowsAsync<LockTimeoutException>(() => _client.AwaitAsync("slow", TimeSpan.FromMilliseconds(50)));
         Assert.Equal(["slow"], e.Keys);
-        Assert.IsAssignableFrom<TimeoutException>(e);
+        Assert.IsAssignableFrom<LockException>(e);
+        Assert.Equal(LockFailure.Timeout, e.Cause);
         Assert.Empty((await StatusOf("slow")).Waiters);
     }
 
@@ -194,7 +195,7 @@ public sealed class LockClientSpecs : TestKit
         var h = await _client.LockAsync("twice");
         await h.ReleaseAsync();
         var e = await Assert.ThrowsAsync<ReleaseException>(() => h.ReleaseAsync());
-        Assert.Equal(ReleaseFailure.NotLocked, e.Cause);
+        Assert.Equal(LockFailure.NotLocked, e.Cause);
         Assert.Contains("\"twice\"", e.Message);
         await h.DisposeAsync();
     }
@@ -213,7 +214,7 @@ public sealed class LockClientSpecs : TestKit
         Assert.Equal(heir.Ref, await _client.WhereIsAsync("gift"));
 
         var e = await Assert.ThrowsAsync<ReleaseException>(() => h.ReleaseAsync());
-        Assert.Equal(ReleaseFailure.NotOwner, e.Cause);
+        Assert.Equal(LockFailure.NotOwner, e.Cause);
         Assert.Equal(heir.Ref, e.CurrentOwner);
         await h.DisposeAsync();
     }
@@ -237,7 +238,7 @@ public sealed class LockClientSpecs : TestKit
     {
         var h = await _client.LockAsync("gift-self");
         var e = await Assert.ThrowsAsync<LockRefusedException>(() => h.GiveAwayAsync(h.Owner));
-        Assert.Equal(RefusalReason.AlreadyOwner, e.Reason);
+        Assert.Equal(LockFailure.AlreadyOwner, e.Cause);
         Assert.True(h.IsHeld);
 
         await h.ReleaseAsync();
@@ -280,7 +281,7 @@ public sealed class LockClientSpecs : TestKit
         Assert.Equal(owner.Ref, await client.WhereIsAsync("mine"));
 
         var self = await Assert.ThrowsAsync<LockRefusedException>(() => client.AwaitAsync("mine"));
-        Assert.Equal(RefusalReason.SelfDeadlock, self.Reason);
+        Assert.Equal(LockFailure.SelfDeadlock, self.Cause);
         Assert.Equal("mine", self.Key);
 
         await client.AwaitAsync("mine2");
@@ -302,7 +303,7 @@ public sealed class LockClientSpecs : TestKit
         await AwaitAssertAsync(async () => Assert.Null(await _client.WhereIsAsync("crash")), Long);
 
         var e = await Assert.ThrowsAsync<ReleaseException>(() => h.ReleaseAsync());
-        Assert.Equal(ReleaseFailure.NotLocked, e.Cause);
+        Assert.Equal(LockFailure.NotLocked, e.Cause);
         Assert.True(h.HandleLostToken.IsCancellationRequested);
     }
 

@@ -99,12 +99,14 @@ public sealed class LockOptionsSpecs : TestKit
         Assert.Contains("permits 3 is above the capacity 2", tooMany.Message);
         Assert.Equal("options", tooMany.ParamName);
         await Assert.ThrowsAsync<ArgumentException>(() => _client.TryLockAsync("pool", new LockOptions { Mode = LockMode.Shared, Capacity = 2 }));
-        await Assert.ThrowsAsync<ArgumentException>(() => _client.AwaitAllAsync(["a", "b"], new LockOptions { Permits = 0 }));
+        var zero = Assert.Throws<ArgumentOutOfRangeException>(() => new LockOptions { Permits = 0 });
+        Assert.Equal(nameof(LockOptions.Permits), zero.ParamName);
+        Assert.Contains("got 0", zero.Message);
         Assert.Null((await _client.InspectAsync("pool")).Owner);
 
         await using var held = await _client.AwaitAsync("pool", LockOptions.Semaphore(2));
         var mismatch = await Assert.ThrowsAsync<LockRefusedException>(() => _client.AwaitAsync("pool", LockOptions.Semaphore(5)));
-        Assert.Equal(RefusalReason.CapacityMismatch, mismatch.Reason);
+        Assert.Equal(LockFailure.CapacityMismatch, mismatch.Cause);
         Assert.Equal("pool", mismatch.Key);
     }
 

@@ -24,7 +24,7 @@ public sealed class HostingSpecs
     [Fact]
     public async Task Hosted_manager_is_resolved_from_DI_and_the_registry_and_grants_with_its_metadata()
     {
-        using var host = await StartHostAsync(b => b.WithLockManager("locks", s => s.Metadata = "orders-db"));
+        using var host = await StartHostAsync(b => b.WithLockManager("locks", s => s with { Metadata = "orders-db" }));
         try
         {
             var required = host.Services.GetRequiredService<IRequiredActor<LockManager>>();
@@ -56,7 +56,7 @@ public sealed class HostingSpecs
     [Fact]
     public async Task Default_strategy_restarts_a_killed_manager_and_tells_owners_and_waiters()
     {
-        using var host = await StartHostAsync(b => b.WithLockManager("locks", s => s.Metadata = "orders-db"));
+        using var host = await StartHostAsync(b => b.WithLockManager("locks", s => s with { Metadata = "orders-db" }));
         try
         {
             var system = host.Services.GetRequiredService<ActorSystem>();
@@ -75,7 +75,7 @@ public sealed class HostingSpecs
             Assert.Equal(acquired.Grant.FencingToken, lost.Grant.FencingToken);
             Assert.Equal(["k"], lost.Grant.Keys);
             var refused = await waiter.ExpectAsync<LockRefused>();
-            Assert.Equal(RefusalReason.ManagerRestarted, refused.Reason);
+            Assert.Equal(RefusalReason.ManagerRestarted, refused.Cause);
             Assert.Equal("k", refused.Key);
 
             // The registered reference still serves, with the same settings and an empty table.
@@ -95,7 +95,7 @@ public sealed class HostingSpecs
     public async Task Custom_strategy_is_used_a_stopping_strategy_ends_the_manager_on_Kill()
     {
         var stopOnAnything = new OneForOneStrategy(_ => Directive.Stop);
-        using var host = await StartHostAsync(b => b.WithLockManager("locks", stopOnAnything, s => s.Metadata = "m"));
+        using var host = await StartHostAsync(b => b.WithLockManager("locks", stopOnAnything, s => s with { Metadata = "m" }));
         try
         {
             var system = host.Services.GetRequiredService<ActorSystem>();
@@ -132,10 +132,10 @@ public sealed class HostingSpecs
         Assert.Throws<ArgumentNullException>(() => builder.WithLockManager("locks", (SupervisorStrategy)null!));
 
         var badTimeout = Assert.Throws<ArgumentOutOfRangeException>(
-            () => builder.WithLockManager("locks", s => s.DefaultAwaitTimeout = TimeSpan.Zero));
+            () => builder.WithLockManager("locks", s => s with { DefaultAwaitTimeout = TimeSpan.Zero }));
         Assert.Equal(nameof(LockManagerSettings.DefaultAwaitTimeout), badTimeout.ParamName);
         var badMax = Assert.Throws<ArgumentOutOfRangeException>(
-            () => builder.WithLockManager("locks", SupervisorStrategy.DefaultStrategy, s => s.MaxKeysPerRequest = 0));
+            () => builder.WithLockManager("locks", SupervisorStrategy.DefaultStrategy, s => s with { MaxKeysPerRequest = 0 }));
         Assert.Equal(nameof(LockManagerSettings.MaxKeysPerRequest), badMax.ParamName);
     }
 

@@ -76,7 +76,7 @@ public sealed class ComplexityGuardSpecs
     {
         const int repetitions = 200;
         var keys = new CountingKeys();
-        var table = new LockTable(new LockManagerSettings().Validated(), new NoEffects());
+        var table = new LockTable(new LockManagerSettings(), new NoEffects());
         var owners = Enumerable.Range(0, Math.Max(3, heldKeys / 100)).Select(i => (IActorRef)new FakeRef($"owner-{i}")).ToArray();
         for (var i = 0; i < heldKeys; i++)
         {

@@ -148,16 +148,16 @@ public sealed class IdleOwnerSpecs
     public void Settings_out_of_range_are_refused_naming_the_value()
     {
         var time = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new LockManagerSettings { IdleOwnerWatchTime = TimeSpan.FromSeconds(-2) }.Validated());
+            new LockManagerSettings { IdleOwnerWatchTime = TimeSpan.FromSeconds(-2) });
         Assert.Equal(nameof(LockManagerSettings.IdleOwnerWatchTime), time.ParamName);
         Assert.Contains("-00:00:02", time.Message);
 
         var tooLong = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new LockManagerSettings { IdleOwnerWatchTime = TimeSpan.FromDays(2) }.Validated());
+            new LockManagerSettings { IdleOwnerWatchTime = TimeSpan.FromDays(2) });
         Assert.Contains("2.00:00:00", tooLong.Message);
 
         var max = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new LockManagerSettings { MaxIdleOwnersWatched = -1 }.Validated());
+            new LockManagerSettings { MaxIdleOwnersWatched = -1 });
         Assert.Equal(nameof(LockManagerSettings.MaxIdleOwnersWatched), max.ParamName);
         Assert.Contains("-1", max.Message);
     }

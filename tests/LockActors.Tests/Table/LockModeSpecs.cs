@@ -142,7 +142,7 @@ public sealed class LockModeSpecs
 
         Await(_a, "doc", Shared);
         var refused = Fx.Last<LockRefused>(_a);
-        Assert.Equal(RefusalReason.SelfDeadlock, refused.Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, refused.Cause);
         Assert.Equal("doc", refused.Key);
         Assert.Equal(new LockBusy("doc", _b), TryLock(_b, "doc", Shared));
         Assert.Equal(2, _t.Status("doc").Holders.Count);
@@ -255,12 +255,12 @@ public sealed class LockModeSpecs
 
         Await(_b, "pool", Sem(1, capacity: 2));
         var refused = Fx.Single<LockRefused>(_b);
-        Assert.Equal(RefusalReason.CapacityMismatch, refused.Reason);
+        Assert.Equal(RefusalReason.CapacityMismatch, refused.Cause);
         Assert.Equal("pool", refused.Key);
         Assert.Contains("capacity 2", refused.Message);
         Assert.Contains("capacity 3", refused.Message);
         Assert.Contains("\"pool\"", refused.Message);
-        Assert.Equal(RefusalReason.CapacityMismatch, Assert.IsType<LockRefused>(TryLock(_c, "pool", Exclusive)).Reason);
+        Assert.Equal(RefusalReason.CapacityMismatch, Assert.IsType<LockRefused>(TryLock(_c, "pool", Exclusive)).Cause);
         Assert.Equal(before, _t.Status("pool"));
         Assert.DoesNotContain(_b, Fx.Watched);
 
@@ -276,7 +276,7 @@ public sealed class LockModeSpecs
         Take(_b, "pool", Sem(1));
 
         var refused = Assert.IsType<LockRefused>(_t.Reply(_a, () => _t.Table.GiveAway(_a, _a, ga, _b, null)));
-        Assert.Equal(RefusalReason.AlreadyOwner, refused.Reason);
+        Assert.Equal(RefusalReason.AlreadyOwner, refused.Cause);
         Assert.Equal("pool", refused.Key);
         Assert.Equal(new IActorRef[] { _a, _b }, HoldersOf("pool"));
 
@@ -336,7 +336,7 @@ public sealed class LockModeSpecs
         Assert.Equal(3, refusals.Count);
         Assert.All(refusals, r =>
         {
-            Assert.Equal(RefusalReason.InvalidRequest, r.Reason);
+            Assert.Equal(RefusalReason.InvalidRequest, r.Cause);
             Assert.Null(r.Key);
             Assert.Contains(problem, r.Message);
             Assert.Contains("\"k\"", r.Message);
@@ -386,7 +386,7 @@ public sealed class LockModeSpecs
 
         Assert.Equal("k2", Assert.Single(Fx.To<LockAcquired>(_b)).Grant.Key);
         var refused = Assert.Single(Fx.To<LockRefused>(_b));
-        Assert.Equal(RefusalReason.SelfDeadlock, refused.Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, refused.Cause);
         Assert.Equal("k2", refused.Key);
         Assert.Empty(_t.WaitersOf("k1"));
     }
@@ -401,7 +401,7 @@ public sealed class LockModeSpecs
         _t.Check(() => _t.Table.CancelAwait(_b, _b, null));
 
         Assert.Single(Fx.To<LockAcquired>(_c));
-        Assert.Equal(RefusalReason.SelfDeadlock, Assert.Single(Fx.To<LockRefused>(_c)).Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, Assert.Single(Fx.To<LockRefused>(_c)).Cause);
         Assert.Equal(new IActorRef[] { _a, _c }, HoldersOf("doc"));
         Assert.Empty(_t.WaitersOf("doc"));
     }

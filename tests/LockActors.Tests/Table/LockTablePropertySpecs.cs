@@ -337,7 +337,7 @@ internal sealed class ModelRun
             Metadata = Metadata,
             DefaultAwaitTimeout = TimeSpan.FromMilliseconds(30),
             MaxIdleOwnersWatched = maxIdleOwners,
-        }.Validated();
+        };
         _table = new LockTable(_settings, _fx);
         for (var i = 0; i < _owners.Length; i++)
         {
@@ -462,7 +462,7 @@ internal sealed class ModelRun
                 }
                 else
                 {
-                    RequestWait(owner, replyTo, keys, isMulti: true, x.Terms, x.Timeout, _settings.DefaultAwaitAllTimeout);
+                    RequestWait(owner, replyTo, keys, isMulti: true, x.Terms, x.Timeout, _settings.DefaultAwaitTimeout);
                 }
 
                 break;
@@ -1390,14 +1390,14 @@ internal sealed class ModelRun
             LockAcquired x => $"Acquired {Grant(x.Grant)}",
             LockBusy x => $"Busy {x.Key} owner={x.Owner}",
             LockTimedOut x => $"TimedOut {Keys(x.Keys)}",
-            LockRefused x => $"Refused {x.Key} {x.Reason}",
+            LockRefused x => $"Refused {x.Key} {x.Cause}",
             AwaitCancelled x => $"Cancelled {Keys(x.Keys)}",
             Released x => $"Released {Keys(x.Keys)}",
             ReleaseFailed x => $"ReleaseFailed {x.Key} {x.Cause} owner={x.CurrentOwner}",
             GoodbyeDone x => $"GoodbyeDone {Keys(x.Keys.Order(Comparer<object>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()))))}",
             GaveAway x => $"GaveAway {Grant(x.NewGrant)}",
             LockTransferred x => $"Transferred from={x.From} {Grant(x.Grant)} gift={x.GiftData}",
-            LockLost x => $"Lost {Grant(x.Grant)} token={x.Grant.FencingToken} {x.Reason}",
+            LockLost x => $"Lost {Grant(x.Grant)} token={x.Grant.FencingToken} {x.Message}",
             _ => message.ToString(),
         };
         return $"{to?.ToString() ?? "nobody"} <- {text}";

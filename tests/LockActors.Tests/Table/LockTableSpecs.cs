@@ -248,21 +248,24 @@ public sealed class LockTableSpecs
     }
 
     [Fact]
-    public void Without_a_timeout_Await_uses_the_default_and_AwaitAll_waits_forever()
+    public void Without_a_timeout_Await_and_AwaitAll_both_use_the_one_default()
     {
         _t.Now = 2_000;
         _t.Acquire(_a, "k");
 
         _t.AwaitAll(_c, null, "k", "j");
-        Assert.Null(Fx.LastWakeAt);
-
-        _t.Await(_b, "k");
         Assert.Equal(2_000 + 5_000, Fx.LastWakeAt);
 
+        _t.Now = 3_000;
+        _t.Await(_b, "k");
+
         _t.ExpireAt(7_000);
+        Assert.IsType<LockTimedOut>(Fx.Single<object>(_c));
+        Assert.Empty(Fx.To(_b));
+        Assert.Equal(new IActorRef[] { _b }, _t.WaitersOf("k"));
+
+        _t.ExpireAt(8_000);
         Assert.IsType<LockTimedOut>(Fx.Single<object>(_b));
-        Assert.Empty(Fx.To(_c));
-        Assert.Equal(new IActorRef[] { _c }, _t.WaitersOf("k"));
     }
 
     [Fact]
@@ -433,7 +436,7 @@ public sealed class LockTableSpecs
 
         var refused = Fx.Single<LockRefused>(_a);
         Assert.Equal("k", refused.Key);
-        Assert.Equal(RefusalReason.SelfDeadlock, refused.Reason);
+        Assert.Equal(RefusalReason.SelfDeadlock, refused.Cause);
         Assert.Contains("\"k\"", refused.Message);
         Assert.Empty(_t.WaitersOf("k"));
         Assert.Equal(_a, _t.OwnerOf("k"));
@@ -468,7 +471,7 @@ public sealed class LockTableSpecs
         Assert.Equal(2, replies.Count);
         Assert.Equal(new object[] { "k" }, Assert.IsType<LockAcquired>(replies[0]).Grant.Keys);
         var refused = Assert.IsType<LockRefused>(replies[1]);
-        Assert.Equal(("k", RefusalReason.SelfDeadlock), (refused.Key, refused.Reason));
+        Assert.Equal(("k", RefusalReason.SelfDeadlock), (refused.Key, refused.Cause));
         Assert.Empty(_t.WaitersOf("k"));
 
         // The refused AwaitAll was first in line for the free key "j": it now goes to c.
@@ -647,7 +650,7 @@ public sealed class LockTableSpecs
 
         var reply = Assert.IsType<LockRefused>(_t.Reply(_a, () => _t.Table.GiveAway(_a, _a, grant, _a, null)));
 
-        Assert.Equal(("k1", RefusalReason.AlreadyOwner), (reply.Key, reply.Reason));
+        Assert.Equal(("k1", RefusalReason.AlreadyOwner), (reply.Key, reply.Cause));
         Assert.Equal(grant.FencingToken, _t.Status("k1").FencingToken);
         Assert.Equal(grant.FencingToken, _t.Table.LastToken);
     }
@@ -678,7 +681,7 @@ public sealed class LockTableSpecs
         Assert.Equal(2, toB.Count);
         Assert.IsType<LockTransferred>(toB[0]);
         var refused = Assert.IsType<LockRefused>(toB[1]);
-        Assert.Equal(("k", RefusalReason.SelfDeadlock), (refused.Key, refused.Reason));
+        Assert.Equal(("k", RefusalReason.SelfDeadlock), (refused.Key, refused.Cause));
         Assert.Equal(_b, _t.OwnerOf("k"));
         Assert.Equal(new IActorRef[] { _c }, _t.WaitersOf("k"));
     }
@@ -912,7 +915,7 @@ public sealed class LockTableSpecs
     public void A_table_counts_fencing_tokens_up_from_the_last_token_it_is_given()
     {
         var fx = new RecordingEffects();
-        var table = new LockTable(new LockManagerSettings().Validated(), fx, lastToken: 41);
+        var table = new LockTable(new LockManagerSettings(), fx, lastToken: 41);
 
         table.TryLock(_a, _a, "k");
 
@@ -954,7 +957,7 @@ public sealed class LockTableSpecs
 
         var replies = Fx.To<KeyStatus>(asker);
         Assert.Equal(_a, replies[0].Owner);
-        Assert.Equal(new KeyStatus("other", null, null, replies[1].Waiters), replies[1]);
+        Assert.Equal(KeyStatus.Free("other"), replies[1]);
         Assert.Empty(replies[1].Waiters);
     }
 
@@ -994,12 +997,12 @@ public sealed class LockTableSpecs
         Assert.Equal(single, lost[0].Grant);
         Assert.Equal(multi.FencingToken, lost[1].Grant.FencingToken);
         Assert.Equal(new object[] { "k2", "k4" }, lost[1].Grant.Keys);
-        Assert.All(lost, l => Assert.Equal("the manager restarted", l.Reason));
+        Assert.All(lost, l => Assert.Equal("the manager restarted", l.Message));
 
         var bRefused = Fx.Single<LockRefused>(_b);
-        Assert.Equal(("k1", RefusalReason.ManagerRestarted), (bRefused.Key, bRefused.Reason));
+        Assert.Equal(("k1", RefusalReason.ManagerRestarted), (bRefused.Key, bRefused.Cause));
         var cRefused = Fx.Single<LockRefused>(_c);
-        Assert.Equal(("k9", RefusalReason.ManagerRestarted), (cRefused.Key, cRefused.Reason));
+        Assert.Equal(("k9", RefusalReason.ManagerRestarted), (cRefused.Key, cRefused.Cause));
 
         Assert.Equal(0, _t.Table.KeyCount);
         Assert.Equal(0, _t.Table.PartyCount);
@@ -1065,7 +1068,7 @@ public sealed class LockTableSpecs
         Assert.Equal(new LockBusy(("a", 1), _b), _t.TryLock(_c, ("a", 1)));
 
         var refused = Assert.IsType<LockRefused>(_t.Reply(_c, () => _t.Table.AwaitAll(_c, _c, [("x", 2), ("x", 2)], Infinite, _t.Now)));
-        Assert.Equal(RefusalReason.DuplicateKey, refused.Reason);
+        Assert.Equal(RefusalReason.DuplicateKey, refused.Cause);
     }
 
     [Fact]
@@ -1084,7 +1087,7 @@ public sealed class LockTableSpecs
         {
             var before = Snapshot(t, tooMany);
             var refused = Assert.IsType<LockRefused>(t.Reply(replyTo, () => request(t.Table)));
-            Assert.Equal((null, RefusalReason.InvalidRequest), (refused.Key, refused.Reason));
+            Assert.Equal((null, RefusalReason.InvalidRequest), (refused.Key, refused.Cause));
             Assert.Contains("3", refused.Message);
             Assert.Equal(before, Snapshot(t, tooMany));
         }
@@ -1139,7 +1142,7 @@ public sealed class LockTableSpecs
         var refused = Assert.IsType<LockRefused>(_t.Reply(replyTo, () => request(_t.Table)));
 
         Assert.Equal(key, refused.Key);
-        Assert.Equal(reason, refused.Reason);
+        Assert.Equal(reason, refused.Cause);
         Assert.False(string.IsNullOrWhiteSpace(refused.Message));
         if (key is string k)
         {

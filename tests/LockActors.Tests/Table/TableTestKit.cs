@@ -122,7 +122,7 @@ internal sealed class TableFixture
     {
         // Unless a spec says otherwise, owners are unwatched as soon as they hold and wait for
         // nothing, so specs can check the watch rule exactly; IdleOwnerSpecs keep them watched.
-        Settings = (settings ?? new LockManagerSettings { IdleOwnerWatchTime = TimeSpan.Zero }).Validated();
+        Settings = (settings ?? new LockManagerSettings { IdleOwnerWatchTime = TimeSpan.Zero });
         Effects = new RecordingEffects();
         Table = new LockTable(Settings, Effects);
     }
