@@ -36,25 +36,25 @@ public sealed class JobStore(LockClient locks, TimeSpan latency, Occupancy? occu
 
     /// <summary>Every job, ordered by id, with the store's version. Shared: runs alongside other reads.</summary>
     public Task<JobList> ListAsync() =>
-        locks.WithLockAsync(Key, LockOptions.Shared, async _ =>
+        locks.WithLockAsync(Key, async _ =>
         {
             using var reading = _occupancy.Reading();
             await Task.Delay(latency); // as if the jobs came from disk: readers overlap meanwhile
             return new JobList(_jobs.Values.OrderBy(j => j.Id).ToArray(), _version);
-        });
+        }, LockOptions.Shared);
 
     /// <summary>One job, or null when there is no such job. Shared.</summary>
     public Task<Job?> GetAsync(int id) =>
-        locks.WithLockAsync(Key, LockOptions.Shared, async _ =>
+        locks.WithLockAsync(Key, async _ =>
         {
             using var reading = _occupancy.Reading();
             await Task.Delay(latency);
             return _jobs.GetValueOrDefault(id);
-        });
+        }, LockOptions.Shared);
 
     /// <summary>Adds a queued job. Exclusive: no read or other write runs meanwhile.</summary>
     public Task<Job> CreateAsync(string title) =>
-        locks.WithLockAsync(Key, LockOptions.Exclusive, async _ =>
+        locks.WithLockAsync(Key, async _ =>
         {
             using var writing = _occupancy.Writing();
             await Task.Delay(latency);
@@ -62,12 +62,12 @@ public sealed class JobStore(LockClient locks, TimeSpan latency, Occupancy? occu
             _jobs.Add(job.Id, job);
             _version++;
             return job;
-        });
+        }, LockOptions.Exclusive);
 
     /// <summary>Moves a job to <paramref name="status"/>. Exclusive.</summary>
     /// <exception cref="KeyNotFoundException">There is no job <paramref name="id"/>.</exception>
     public Task<Job> UpdateAsync(int id, JobStatus status) =>
-        locks.WithLockAsync(Key, LockOptions.Exclusive, async _ =>
+        locks.WithLockAsync(Key, async _ =>
         {
             using var writing = _occupancy.Writing();
             await Task.Delay(latency);
@@ -75,16 +75,16 @@ public sealed class JobStore(LockClient locks, TimeSpan latency, Occupancy? occu
             _jobs[id] = job;
             _version++;
             return job;
-        });
+        }, LockOptions.Exclusive);
 
     /// <summary>
     /// Streams every job to <paramref name="sink"/> while holding a shared lock: a slow export
     /// keeps writers out until it is done, but not other readers.
     /// </summary>
     public Task ExportAsync(Func<IReadOnlyList<Job>, Task> sink) =>
-        locks.WithLockAsync(Key, LockOptions.Shared, async _ =>
+        locks.WithLockAsync(Key, async _ =>
         {
             using var reading = _occupancy.Reading();
             await sink(_jobs.Values.OrderBy(j => j.Id).ToArray());
-        });
+        }, LockOptions.Shared);
 }

@@ -43,7 +43,7 @@ public sealed class ConnectionPool
     /// </summary>
     /// <exception cref="LockTimeoutException">The permits were not granted within the manager's default wait.</exception>
     public Task UseAsync(Func<IReadOnlyList<Connection>, LockHandle, Task> work, int connections = 1, int priority = 0) =>
-        _locks.WithLockAsync(Key, LockOptions.Semaphore(Size, connections) with { Priority = priority }, async handle =>
+        _locks.WithLockAsync(Key, async handle =>
         {
             var taken = Take(connections);
             try
@@ -56,7 +56,7 @@ public sealed class ConnectionPool
                 Interlocked.Add(ref _inUse, -taken.Count);
                 taken.ForEach(_idle.Enqueue);
             }
-        });
+        }, LockOptions.Semaphore(Size, connections) with { Priority = priority });
 
     private List<Connection> Take(int count)
     {

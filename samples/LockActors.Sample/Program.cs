@@ -69,7 +69,7 @@ static async Task Chapter3_CrashRelease(ActorSystem system, IActorRef locks, Loc
     var held = await workerClient.LockAsync("printer");
     Say($"report-writer holds 'printer' (fencing token {held.FencingToken})");
 
-    var waiting = client.AwaitAsync("printer", Timeout.InfiniteTimeSpan);
+    var waiting = client.LockAsync("printer", LockOptions.Within(Timeout.InfiniteTimeSpan));
     await WaitForWaiter(client, "printer");
     Say("an invoice job waits for 'printer'; now report-writer crashes (Kill)");
 
@@ -95,7 +95,7 @@ static async Task Chapter4_GiveAwayWhereIsAndTokens(ActorSystem system, LockClie
     var tokens = new List<long>();
     for (var i = 0; i < 3; i++)
     {
-        await using var h = await client.AwaitAsync("audit");
+        await using var h = await client.LockAsync("audit");
         tokens.Add(h.FencingToken);
     }
 

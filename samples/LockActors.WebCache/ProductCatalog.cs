@@ -54,7 +54,7 @@ public sealed class ProductCatalog(IMemoryCache cache, ProductDatabase database,
             var loaded = await database.LoadAsync(id, ct);
             cache.Set(key, loaded, CacheFor);
             return loaded;
-        }, WaitAtMost, ct);
+        }, LockOptions.Within(WaitAtMost), ct);
     }
 
     /// <summary>

@@ -5,9 +5,6 @@ namespace LockActors;
 /// <summary>Why a lock operation failed: the <see cref="LockException.Cause"/> of every exception of the family.</summary>
 public enum LockFailure
 {
-    /// <summary>A try-lock found the key held or promised to an earlier waiter.</summary>
-    Busy,
-
     /// <summary>A wait ran out of time; nothing is held.</summary>
     Timeout,
 
@@ -44,7 +41,7 @@ public enum LockFailure
 
 /// <summary>
 /// The base of every failure of a lock operation: which keys, and why (<see cref="Cause"/>). Catch
-/// it to handle busy, timed-out, refused and failed-release alike.
+/// it to handle timed-out, refused and failed-release alike.
 /// </summary>
 public abstract class LockException : Exception
 {
@@ -67,24 +64,6 @@ public abstract class LockException : Exception
 
     /// <summary>Why the operation failed.</summary>
     public LockFailure Cause { get; }
-}
-
-/// <summary>A try-lock that must succeed found the key taken.</summary>
-public sealed class LockBusyException : LockException
-{
-    /// <summary>Creates the exception for <paramref name="key"/>.</summary>
-    /// <param name="key">The key that was busy.</param>
-    /// <param name="owner">Its owner, or null when it is promised to an earlier waiter.</param>
-    public LockBusyException(object key, IActorRef? owner)
-        : base([key], LockFailure.Busy, owner is null
-            ? $"Key {KeyText.Of(key)} is free but promised to an earlier waiter."
-            : $"Key {KeyText.Of(key)} is already locked by {owner.Path}.")
-    {
-        Owner = owner;
-    }
-
-    /// <summary>Its owner when the manager answered, or null when it was promised to an earlier waiter.</summary>
-    public IActorRef? Owner { get; }
 }
 
 /// <summary>A wait for one or more keys ran out of time; nothing is held and nothing is claimed.</summary>

@@ -39,6 +39,11 @@ public sealed record LockOptions
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> or <paramref name="permits"/> is below 1.</exception>
     public static LockOptions Semaphore(int capacity, int permits = 1) => new() { Capacity = capacity, Permits = permits };
 
+    /// <summary>An ordinary exclusive lock waited for up to <paramref name="timeout"/>.</summary>
+    /// <param name="timeout">As for <see cref="Timeout"/>: <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever, zero or negative makes one attempt.</param>
+    /// <returns>The options.</returns>
+    public static LockOptions Within(TimeSpan timeout) => new() { Timeout = timeout };
+
     /// <summary>
     /// Exclusive (the default): nobody else holds the key; on a semaphore key exclusive holders share
     /// the capacity by permits. Shared: together with other shared holders, only on keys of capacity 1.

@@ -100,7 +100,7 @@ public sealed class LockHandle : IAsyncDisposable
     /// The handle was already released or given away, or the manager no longer sees the owner holding
     /// the keys under this grant (the lock was lost; <see cref="HandleLostToken"/> is then cancelled).
     /// </exception>
-    /// <exception cref="TimeoutException">The manager did not answer in time.</exception>
+    /// <exception cref="LockRefusedException">The manager did not answer in time (<see cref="LockFailure.ManagerUnavailable"/>).</exception>
     public Task ReleaseAsync() =>
         Interlocked.CompareExchange(ref _state, Released, Held) != Held
             ? Task.FromException(Ended())
@@ -116,7 +116,7 @@ public sealed class LockHandle : IAsyncDisposable
     /// <exception cref="ArgumentNullException"><paramref name="heir"/> is null.</exception>
     /// <exception cref="LockRefusedException">The heir is the current owner (<see cref="RefusalReason.AlreadyOwner"/>); the handle stays held.</exception>
     /// <exception cref="ReleaseException">The handle was already released or given away, or the lock was lost.</exception>
-    /// <exception cref="TimeoutException">The manager did not answer in time.</exception>
+    /// <exception cref="LockRefusedException">The manager did not answer in time (<see cref="LockFailure.ManagerUnavailable"/>).</exception>
     public Task GiveAwayAsync(IActorRef heir, object? giftData = null)
     {
         if (heir is null)
@@ -226,7 +226,7 @@ public sealed class LockHandle : IAsyncDisposable
     }
 
     /// <summary>This handle's release, dispose or give-away got no answer within the client's request timeout.</summary>
-    internal void OnRequestTimedOut(RequestKind kind, TaskCompletionSource done, TimeoutException timeout)
+    internal void OnRequestTimedOut(RequestKind kind, TaskCompletionSource done, LockException timeout)
     {
         if (OwnsItself)
         {

@@ -9,8 +9,8 @@ internal enum RequestKind
     /// <summary>TryLock for <c>LockClient.TryLockAsync</c>: busy gives null.</summary>
     TryLock,
 
-    /// <summary>TryLock for <c>LockClient.LockAsync</c>: busy throws <see cref="LockBusyException"/>.</summary>
-    Lock,
+    /// <summary>Await or AwaitAll for the try verbs: a time-out gives null.</summary>
+    TryAwait,
 
     /// <summary>Await or AwaitAll: the manager times the wait out; cancellation withdraws it.</summary>
     Await,
@@ -143,13 +143,13 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     /// with null (a busy <see cref="RequestKind.TryLock"/>), or with the exception the reply means.
     /// </summary>
     /// <param name="request">TryLock, Await or AwaitAll.</param>
-    /// <param name="kind"><see cref="RequestKind.TryLock"/>, <see cref="RequestKind.Lock"/> or <see cref="RequestKind.Await"/>.</param>
+    /// <param name="kind"><see cref="RequestKind.TryLock"/>, <see cref="RequestKind.TryAwait"/> or <see cref="RequestKind.Await"/>.</param>
     /// <param name="ct">Abandons the request: a wait is withdrawn with <see cref="CancelAwait"/> and any crossing grant released.</param>
     public Task<LockHandle?> AcquireAsync(object request, RequestKind kind, CancellationToken ct)
     {
         var done = new TaskCompletionSource<LockHandle?>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The manager times waits out itself; only requests that do not wait need our clock.
-        Send(request, kind, done, timed: kind != RequestKind.Await, ct);
+        Send(request, kind, done, timed: kind == RequestKind.TryLock, ct);
         return ct.CanBeCanceled ? WithCancellationAsync(done.Task, ct) : done.Task;
     }
 
@@ -209,7 +209,7 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
             }
         }
 
-        var timeout = new TimeoutException(
+        var timeout = new LockRefusedException(KeysOf(_request!), LockFailure.ManagerUnavailable,
             $"The lock manager {_client.Manager.Path} did not answer {_request!.GetType().Name} within {_client.RequestTimeout}.");
         if (_done is TaskCompletionSource<LockHandle?> acquire)
         {
@@ -220,6 +220,17 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
             _handle!.OnRequestTimedOut(_kind, (TaskCompletionSource)_done!, timeout);
         }
     }
+
+    /// <summary>The keys a request names, for the exception that ends it.</summary>
+    private static IReadOnlyList<object> KeysOf(object request) => request switch
+    {
+        TryLock t => [t.Key],
+        Await w => [w.Key],
+        AwaitAll all => all.Keys,
+        Release r => r.Grant.Keys,
+        GiveAway g => g.Grant.Keys,
+        _ => [],
+    };
 
     /// <summary>
     /// The caller cancelled the current request. A wait is withdrawn; the task completes (cancelled)
@@ -316,18 +327,10 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
                 Volatile.Write(ref _handle, handle);
                 acquire.TrySetResult(handle);
                 return;
-            case LockBusy busy:
-                var kind = _kind;
+            case LockBusy:
+            case LockTimedOut when _kind == RequestKind.TryAwait:
                 Retire(clean: true);
-                if (kind == RequestKind.TryLock)
-                {
-                    acquire.TrySetResult(null);
-                }
-                else
-                {
-                    acquire.TrySetException(new LockBusyException(busy.Key, busy.Owner));
-                }
-
+                acquire.TrySetResult(null);
                 return;
             default:
                 // Timed out, refused or withdrawn: the manager keeps nothing of this request.

@@ -37,12 +37,12 @@ public sealed class LockClientSpecs : TestKit
     }
 
     [Fact]
-    public async Task LockAsync_throws_LockBusyException_naming_key_and_owner()
+    public async Task LockAsync_with_no_time_to_wait_throws_LockTimeoutException_naming_the_key()
     {
         await using var held = await _client.LockAsync("busy");
-        var e = await Assert.ThrowsAsync<LockBusyException>(() => _client.LockAsync("busy"));
+        var e = await Assert.ThrowsAsync<LockTimeoutException>(() => _client.LockAsync("busy", LockOptions.Within(TimeSpan.Zero)));
         Assert.Equal("busy", e.Key);
-        Assert.Equal(held.Owner, e.Owner);
+        Assert.Equal(LockFailure.Timeout, e.Cause);
         Assert.Contains("\"busy\"", e.Message);
     }
 
@@ -54,7 +54,7 @@ public sealed class LockClientSpecs : TestKit
         Assert.NotEqual(a.Owner, b.Owner);
 
         // b's owner waits for a without self-deadlock, and gets it once a is released.
-        var waiting = _client.AwaitAsync("a", Timeout.InfiniteTimeSpan);
+        var waiting = _client.LockAsync("a", LockOptions.Within(Timeout.InfiniteTimeSpan));
         await WaitUntilWaiters("a", 1);
         await a.ReleaseAsync();
         await using var c = await waiting;
@@ -64,8 +64,8 @@ public sealed class LockClientSpecs : TestKit
     [Fact]
     public async Task AwaitAsync_waits_for_the_release_and_dispose_releases()
     {
-        var first = await _client.AwaitAsync("w");
-        var second = _client.AwaitAsync("w", Timeout.InfiniteTimeSpan);
+        var first = await _client.LockAsync("w");
+        var second = _client.LockAsync("w", LockOptions.Within(Timeout.InfiniteTimeSpan));
         await WaitUntilWaiters("w", 1);
         Assert.False(second.IsCompleted);
 
@@ -79,7 +79,7 @@ public sealed class LockClientSpecs : TestKit
     public async Task AwaitAsync_times_out_with_LockTimeoutException_naming_the_key()
     {
         await using var held = await _client.LockAsync("slow");
-        var e = await Assert.ThrowsAsync<LockTimeoutException>(() => _client.AwaitAsync("slow", TimeSpan.FromMilliseconds(50)));
+        var e = await Assert.ThrowsAsync<LockTimeoutException>(() => _client.LockAsync("slow", LockOptions.Within(TimeSpan.FromMilliseconds(50))));
         Assert.Equal(["slow"], e.Keys);
         Assert.IsAssignableFrom<LockException>(e);
         Assert.Equal(LockFailure.Timeout, e.Cause);
@@ -89,7 +89,7 @@ public sealed class LockClientSpecs : TestKit
     [Fact]
     public async Task AwaitAllAsync_grants_all_keys_in_the_given_order()
     {
-        await using var h = await _client.AwaitAllAsync(["z", "a", 3]);
+        await using var h = await _client.LockAllAsync(new object[] { "z", "a", 3 });
         Assert.Equal(new object[] { "z", "a", 3 }, h.Keys);
         Assert.True(h.Grant.IsMulti);
         foreach (var k in h.Keys)
@@ -101,12 +101,12 @@ public sealed class LockClientSpecs : TestKit
     [Fact]
     public async Task Bad_key_lists_throw_ArgumentException_before_anything_is_locked()
     {
-        var dup = await Assert.ThrowsAsync<ArgumentException>(() => _client.AwaitAllAsync(["x", "y", "x"]));
+        var dup = await Assert.ThrowsAsync<ArgumentException>(() => _client.LockAllAsync(["x", "y", "x"]));
         Assert.Contains("\"x\"", dup.Message);
-        await Assert.ThrowsAsync<ArgumentException>(() => _client.AwaitAllAsync([]));
-        await Assert.ThrowsAsync<ArgumentException>(() => _client.AwaitAllAsync(["x", null!]));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => _client.AwaitAsync(null!));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => _client.AwaitAllAsync(null!));
+        await Assert.ThrowsAsync<ArgumentException>(() => _client.LockAllAsync(Array.Empty<string>()));
+        await Assert.ThrowsAsync<ArgumentException>(() => _client.LockAllAsync(new[] { "x", null }));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => _client.LockAsync(null!));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => _client.LockAllAsync((string[])null!));
 
         Assert.Null(await _client.WhereIsAsync("x"));
         Assert.Null(await _client.WhereIsAsync("y"));
@@ -141,7 +141,7 @@ public sealed class LockClientSpecs : TestKit
         await using var held = await _client.LockAsync("never");
         var ran = false;
         await Assert.ThrowsAsync<LockTimeoutException>(() =>
-            _client.WithLockAsync("never", _ => { ran = true; return Task.CompletedTask; }, TimeSpan.Zero));
+            _client.WithLockAsync("never", _ => { ran = true; return Task.CompletedTask; }, LockOptions.Within(TimeSpan.Zero)));
         Assert.False(ran);
     }
 
@@ -150,7 +150,7 @@ public sealed class LockClientSpecs : TestKit
     {
         await using var held = await _client.LockAsync("c");
         using var cts = new CancellationTokenSource();
-        var waiting = _client.AwaitAsync("c", Timeout.InfiniteTimeSpan, cts.Token);
+        var waiting = _client.LockAsync("c", LockOptions.Within(Timeout.InfiniteTimeSpan), cts.Token);
         await WaitUntilWaiters("c", 1);
 
         await cts.CancelAsync();
@@ -168,7 +168,7 @@ public sealed class LockClientSpecs : TestKit
             var key = $"cross-{i}";
             var held = await _client.LockAsync(key);
             using var cts = new CancellationTokenSource();
-            var waiting = _client.AwaitAsync(key, Timeout.InfiniteTimeSpan, cts.Token);
+            var waiting = _client.LockAsync(key, LockOptions.Within(Timeout.InfiniteTimeSpan), cts.Token);
             await WaitUntilWaiters(key, 1);
 
             var release = held.ReleaseAsync();
@@ -224,7 +224,7 @@ public sealed class LockClientSpecs : TestKit
     {
         var gone = await _client.LockAsync("g0");
         await gone.ReleaseAsync();
-        var b = await _client.AwaitAllAsync(["g3", "g2"]);
+        var b = await _client.LockAllAsync(["g3", "g2"]);
         var a = await _client.LockAsync("g1"); // b took the released handle's owner; a has a new one
         var released = await _client.GoodbyeAsync();
         Assert.Equal(new object[] { "g3", "g2", "g1" }, released); // oldest grant first, keys as requested
@@ -255,15 +255,15 @@ public sealed class LockClientSpecs : TestKit
 
         var quick = new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100) };
         var own = await Granted(new LockClient(silent.Ref, quick));
-        await Assert.ThrowsAsync<TimeoutException>(() => own.ReleaseAsync());
+        await Assert.ThrowsAsync<LockRefusedException>(() => own.ReleaseAsync());
         Assert.False(own.IsHeld); // its owner is stopped, which frees the keys at a real manager
 
         var explicitOwner = CreateTestProbe();
         var client = new LockClient(silent.Ref, new LockClientOptions { Owner = explicitOwner.Ref, RequestTimeout = TimeSpan.FromMilliseconds(100) });
         var held = await Granted(client);
-        await Assert.ThrowsAsync<TimeoutException>(() => held.ReleaseAsync());
+        await Assert.ThrowsAsync<LockRefusedException>(() => held.ReleaseAsync());
         Assert.True(held.IsHeld); // nothing else would release it: the caller may retry
-        await Assert.ThrowsAsync<TimeoutException>(() => held.DisposeAsync().AsTask());
+        await Assert.ThrowsAsync<LockRefusedException>(() => held.DisposeAsync().AsTask());
         Assert.True(held.IsHeld);
 
         var disposed = await Granted(new LockClient(silent.Ref, quick));
@@ -276,15 +276,15 @@ public sealed class LockClientSpecs : TestKit
     {
         var owner = CreateTestProbe();
         var client = new LockClient(_locks, new LockClientOptions { Owner = owner.Ref });
-        var h = await client.AwaitAsync("mine");
+        var h = await client.LockAsync("mine");
         Assert.Equal(owner.Ref, h.Owner);
         Assert.Equal(owner.Ref, await client.WhereIsAsync("mine"));
 
-        var self = await Assert.ThrowsAsync<LockRefusedException>(() => client.AwaitAsync("mine"));
+        var self = await Assert.ThrowsAsync<LockRefusedException>(() => client.LockAsync("mine"));
         Assert.Equal(LockFailure.SelfDeadlock, self.Cause);
         Assert.Equal("mine", self.Key);
 
-        await client.AwaitAsync("mine2");
+        await client.LockAsync("mine2");
         var released = await client.GoodbyeAsync();
         Assert.Equal(2, released.Count);
         Assert.False(h.IsHeld);
@@ -296,7 +296,7 @@ public sealed class LockClientSpecs : TestKit
     {
         var owner = CreateTestProbe();
         var client = new LockClient(_locks, new LockClientOptions { Owner = owner.Ref });
-        var h = await client.AwaitAsync("crash");
+        var h = await client.LockAsync("crash");
         Watch(owner.Ref);
         Sys.Stop(owner.Ref);
         ExpectTerminated(owner.Ref, Long);
@@ -346,19 +346,23 @@ public sealed class LockClientSpecs : TestKit
 
         foreach (var bad in new[] { TimeSpan.MaxValue, LockClientOptions.MaxRequestTimeout + TimeSpan.FromMilliseconds(1), TimeSpan.Zero, Timeout.InfiniteTimeSpan })
         {
-            var e = Assert.Throws<ArgumentException>(() => new LockClient(_locks, new LockClientOptions { RequestTimeout = bad }));
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => new LockClientOptions { RequestTimeout = bad });
             Assert.Contains(bad.ToString(), e.Message);
-            Assert.Equal("options", e.ParamName);
+            Assert.Equal(nameof(LockClientOptions.RequestTimeout), e.ParamName);
         }
     }
 
     [Fact]
-    public async Task A_request_to_a_silent_manager_throws_TimeoutException()
+    public async Task A_request_to_a_silent_manager_is_refused_as_unavailable()
     {
         var silent = CreateTestProbe();
         var client = new LockClient(silent.Ref, new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100) });
-        await Assert.ThrowsAsync<TimeoutException>(() => client.WhereIsAsync("k"));
-        await Assert.ThrowsAsync<TimeoutException>(() => client.TryLockAsync("k"));
+        var query = await Assert.ThrowsAsync<LockRefusedException>(() => client.WhereIsAsync("k"));
+        var attempt = await Assert.ThrowsAsync<LockRefusedException>(() => client.TryLockAsync("k"));
+        Assert.Equal(LockFailure.ManagerUnavailable, query.Cause);
+        Assert.Equal(LockFailure.ManagerUnavailable, attempt.Cause);
+        Assert.Equal("k", attempt.Key);
+        Assert.Contains("did not answer", attempt.Message);
     }
 
     [Fact]
@@ -371,7 +375,7 @@ public sealed class LockClientSpecs : TestKit
         var first = Timed(client.TryLockAsync("a"));
         await Task.Delay(150);
         var second = Timed(client.TryLockAsync("b"));
-        var third = Timed(client.LockAsync("c"));
+        var third = Timed(client.TryLockAsync("c", LockOptions.Shared));
 
         // Never before its own deadline (a little slack for the coarse tick clock), however late.
         foreach (var request in new[] { first, second, third })
@@ -383,7 +387,7 @@ public sealed class LockClientSpecs : TestKit
         static async Task<TimeSpan> Timed(Task request)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            await Assert.ThrowsAsync<TimeoutException>(() => request);
+            await Assert.ThrowsAsync<LockRefusedException>(() => request);
             return clock.Elapsed;
         }
     }
@@ -398,10 +402,10 @@ public sealed class LockClientSpecs : TestKit
         var held = await ProbeManager.GrantAsync(client, silent, "held", Long);
 
         // Another request times out: the clock ran and found the held lock's reference idle.
-        await Assert.ThrowsAsync<TimeoutException>(() => client.TryLockAsync("other").WaitAsync(Long));
+        await Assert.ThrowsAsync<LockRefusedException>(() => client.TryLockAsync("other").WaitAsync(Long));
 
         // Its next request starts the clock again (the client's time-out, not the test's).
-        var e = await Assert.ThrowsAsync<TimeoutException>(() => held.ReleaseAsync().WaitAsync(Long));
+        var e = await Assert.ThrowsAsync<LockRefusedException>(() => held.ReleaseAsync().WaitAsync(Long));
         Assert.Contains("did not answer Release", e.Message);
         silent.ExpectMsg<TryLock>(Long);
         silent.ExpectMsg<Release>(Long);
@@ -413,12 +417,12 @@ public sealed class LockClientSpecs : TestKit
         var silent = CreateTestProbe();
         var client = new LockClient(silent.Ref, new LockClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) });
         using var cts = new CancellationTokenSource();
-        var request = client.TryLockAsync("k", cts.Token);
+        var request = client.TryLockAsync("k", cancellationToken: cts.Token);
         silent.ExpectMsg<TryLock>(Long);
 
         // The cancellation waits for the manager's final answer, which never comes: the time-out ends it.
         await cts.CancelAsync();
-        await Assert.ThrowsAsync<TimeoutException>(() => request.WaitAsync(Long));
+        await Assert.ThrowsAsync<LockRefusedException>(() => request.WaitAsync(Long));
     }
 
     [Fact]
@@ -441,11 +445,11 @@ public sealed class LockClientSpecs : TestKit
                 try
                 {
                     await using var h = rng.Next(2) == 0
-                        ? await _client.AwaitAsync(key, Timeout.InfiniteTimeSpan, cts.Token)
-                        : await _client.LockAsync(key, cts.Token);
+                        ? await _client.LockAsync(key, LockOptions.Within(Timeout.InfiniteTimeSpan), cts.Token)
+                        : await _client.LockAsync(key, LockOptions.Within(TimeSpan.Zero), cts.Token);
                     Interlocked.Increment(ref granted);
                 }
-                catch (Exception e) when (e is OperationCanceledException or LockBusyException)
+                catch (Exception e) when (e is OperationCanceledException or LockTimeoutException)
                 {
                     // Lost the race for the key, or cancelled: either way nothing may stay held.
                 }

@@ -22,13 +22,13 @@ public sealed class LockOptionsSpecs : TestKit
     [Fact]
     public async Task Shared_handles_hold_together_and_an_exclusive_one_waits_for_both()
     {
-        await using var r1 = await _client.AwaitAsync("doc", LockOptions.Shared);
+        await using var r1 = await _client.LockAsync("doc", LockOptions.Shared);
         await using var r2 = await _client.TryLockAsync("doc", LockOptions.Shared);
         Assert.NotNull(r2);
         Assert.Equal(LockMode.Shared, r1.Mode);
         Assert.Null(await _client.TryLockAsync("doc"));
 
-        var writer = _client.AwaitAsync("doc", LockOptions.Exclusive with { Timeout = Timeout.InfiniteTimeSpan });
+        var writer = _client.LockAsync("doc", LockOptions.Exclusive with { Timeout = Timeout.InfiniteTimeSpan });
         await WaitUntilWaiters("doc", 1);
         await r1.ReleaseAsync();
         Assert.False(writer.IsCompleted);
@@ -47,7 +47,6 @@ public sealed class LockOptionsSpecs : TestKit
         var started = new SemaphoreSlim(0);
 
         var bodies = Enumerable.Range(0, 6).Select(i => _client.WithLockAsync("pool",
-            LockOptions.Semaphore(3) with { Timeout = Timeout.InfiniteTimeSpan },
             async h =>
             {
                 var now = Interlocked.Increment(ref running);
@@ -55,7 +54,7 @@ public sealed class LockOptionsSpecs : TestKit
                 started.Release();
                 await gates[i % 3].Task;
                 Interlocked.Decrement(ref running);
-            })).ToList();
+            }, LockOptions.Semaphore(3) with { Timeout = Timeout.InfiniteTimeSpan })).ToList();
 
         for (var i = 0; i < 3; i++)
         {
@@ -76,10 +75,10 @@ public sealed class LockOptionsSpecs : TestKit
     [Fact]
     public async Task A_priority_wait_is_granted_before_earlier_default_ones()
     {
-        var held = await _client.AwaitAsync("printer");
-        var plain = _client.AwaitAsync("printer", Timeout.InfiniteTimeSpan);
+        var held = await _client.LockAsync("printer");
+        var plain = _client.LockAsync("printer", LockOptions.Within(Timeout.InfiniteTimeSpan));
         await WaitUntilWaiters("printer", 1);
-        var vip = _client.AwaitAsync("printer", new LockOptions { Priority = 1, Timeout = Timeout.InfiniteTimeSpan });
+        var vip = _client.LockAsync("printer", new LockOptions { Priority = 1, Timeout = Timeout.InfiniteTimeSpan });
         await WaitUntilWaiters("printer", 2);
 
         await held.ReleaseAsync();
@@ -95,7 +94,7 @@ public sealed class LockOptionsSpecs : TestKit
     [Fact]
     public async Task Invalid_options_throw_before_anything_is_sent_and_a_capacity_mismatch_is_refused()
     {
-        var tooMany = await Assert.ThrowsAsync<ArgumentException>(() => _client.AwaitAsync("pool", LockOptions.Semaphore(2, permits: 3)));
+        var tooMany = await Assert.ThrowsAsync<ArgumentException>(() => _client.LockAsync("pool", LockOptions.Semaphore(2, permits: 3)));
         Assert.Contains("permits 3 is above the capacity 2", tooMany.Message);
         Assert.Equal("options", tooMany.ParamName);
         await Assert.ThrowsAsync<ArgumentException>(() => _client.TryLockAsync("pool", new LockOptions { Mode = LockMode.Shared, Capacity = 2 }));
@@ -104,8 +103,8 @@ public sealed class LockOptionsSpecs : TestKit
         Assert.Contains("got 0", zero.Message);
         Assert.Null((await _client.InspectAsync("pool")).Owner);
 
-        await using var held = await _client.AwaitAsync("pool", LockOptions.Semaphore(2));
-        var mismatch = await Assert.ThrowsAsync<LockRefusedException>(() => _client.AwaitAsync("pool", LockOptions.Semaphore(5)));
+        await using var held = await _client.LockAsync("pool", LockOptions.Semaphore(2));
+        var mismatch = await Assert.ThrowsAsync<LockRefusedException>(() => _client.LockAsync("pool", LockOptions.Semaphore(5)));
         Assert.Equal(LockFailure.CapacityMismatch, mismatch.Cause);
         Assert.Equal("pool", mismatch.Key);
     }
@@ -113,9 +112,9 @@ public sealed class LockOptionsSpecs : TestKit
     [Fact]
     public async Task Cancelling_a_shared_wait_withdraws_it_and_nothing_leaks()
     {
-        await using var writer = await _client.AwaitAsync("doc");
+        await using var writer = await _client.LockAsync("doc");
         using var cts = new CancellationTokenSource();
-        var reader = _client.AwaitAsync("doc", LockOptions.Shared with { Timeout = Timeout.InfiniteTimeSpan }, cts.Token);
+        var reader = _client.LockAsync("doc", LockOptions.Shared with { Timeout = Timeout.InfiniteTimeSpan }, cts.Token);
         await WaitUntilWaiters("doc", 1);
 
         await cts.CancelAsync();
@@ -129,13 +128,13 @@ public sealed class LockOptionsSpecs : TestKit
     [Fact]
     public async Task WithLockAllAsync_takes_every_key_shared()
     {
-        await using var other = await _client.AwaitAsync("a", LockOptions.Shared);
+        await using var other = await _client.LockAsync("a", LockOptions.Shared);
 
-        var seen = await _client.WithLockAllAsync(["a", "b"], LockOptions.Shared, async h =>
+        var seen = await _client.WithLockAllAsync(["a", "b"], async h =>
         {
             var status = await _client.InspectAsync("a");
             return (h.Mode, status.Holders.Count);
-        });
+        }, LockOptions.Shared);
 
         Assert.Equal((LockMode.Shared, 2), seen);
         Assert.Single((await _client.InspectAsync("a")).Holders);

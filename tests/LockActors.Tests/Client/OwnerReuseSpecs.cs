@@ -33,7 +33,7 @@ public sealed class OwnerReuseSpecs : TestKit
         await disposed.DisposeAsync();
 
         var heir = CreateTestProbe();
-        var given = await _client.AwaitAsync("c");
+        var given = await _client.LockAsync("c");
         Assert.Equal(owner, given.Owner);
         await given.GiveAwayAsync(heir.Ref);
         heir.ExpectMsg<LockTransferred>(Long);
@@ -55,7 +55,7 @@ public sealed class OwnerReuseSpecs : TestKit
 
         await using var one = await _client.LockAsync("a");
         await using var two = await _client.LockAsync("b");
-        await using var three = await _client.AwaitAllAsync(["c", "d"]);
+        await using var three = await _client.LockAllAsync(["c", "d"]);
 
         Assert.Equal(3, new[] { one.Owner, two.Owner, three.Owner }.Distinct().Count());
     }
@@ -69,7 +69,7 @@ public sealed class OwnerReuseSpecs : TestKit
 
         var release = handle.ReleaseAsync();
         manager.ExpectMsg<Release>(Long);
-        await Assert.ThrowsAsync<TimeoutException>(() => release.WaitAsync(Long));
+        await Assert.ThrowsAsync<LockRefusedException>(() => release.WaitAsync(Long));
 
         _ = client.TryLockAsync("k2");
         manager.ExpectMsg<TryLock>(Long);
@@ -84,7 +84,7 @@ public sealed class OwnerReuseSpecs : TestKit
         var client = new LockClient(manager.Ref);
         using var cts = new CancellationTokenSource();
 
-        var waiting = client.AwaitAsync("k", Timeout.InfiniteTimeSpan, cts.Token);
+        var waiting = client.LockAsync("k", LockOptions.Within(Timeout.InfiniteTimeSpan), cts.Token);
         manager.ExpectMsg<Await>(Long);
         var waiter = manager.LastSender;
         await cts.CancelAsync();

@@ -8,10 +8,10 @@ internal static class ProbeManager
     /// <summary>Takes <paramref name="key"/> through <paramref name="client"/>, the probe granting it to the client's owner.</summary>
     public static async Task<LockHandle> GrantAsync(LockClient client, TestProbe manager, string key, TimeSpan wait)
     {
-        var locking = client.LockAsync(key);
+        var locking = client.TryLockAsync(key);
         manager.ExpectMsg<TryLock>(wait);
         var replyTo = manager.LastSender;
         replyTo.Tell(new LockAcquired(new LockGrant([key], false, client.Owner ?? replyTo, 1, null)), manager.Ref);
-        return await locking.WaitAsync(wait);
+        return (await locking.WaitAsync(wait))!;
     }
 }
