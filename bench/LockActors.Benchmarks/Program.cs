@@ -7,7 +7,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using LockActors.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/LockActors.Benchmarks -- [--quick] [--filter <id part>] [--md <file>] [--in-process]
+// Usage: dotnet run -c Release --project bench/LockActors.Benchmarks -- [--quick] [--filter <id part>] [--md <file>] [--in-process]
 //
 // Each group of scenarios runs in a process of its own (this program, started again with --group), as
 // BenchmarkDotNet runs each benchmark: the JIT compiles the lock manager's hot paths with profile data
