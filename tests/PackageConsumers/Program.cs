@@ -21,7 +21,7 @@ var token = await client.WithLockAsync("order:1", handle => Task.FromResult(hand
 var system = host.Services.GetRequiredService<ActorSystem>();
 var direct = system.ActorOf(LockManager.Props(), "direct-locks");
 var directClient = new LockClient(direct);
-await using (var handle = await directClient.AwaitAsync("report", TimeSpan.FromSeconds(10)))
+await using (var handle = await directClient.LockAsync("report", LockOptions.Within(TimeSpan.FromSeconds(10))))
 {
     Console.WriteLine($"consumer: order:1 granted with fencing token {token}, report with {handle.FencingToken}");
 }
