@@ -21,8 +21,11 @@ internal abstract class Holding
     /// </summary>
     public IReadOnlyList<object>? MultiKeys;
 
-    /// <summary>Links in the holder's list of holdings.</summary>
-    public Holding? HeldPrev, HeldNext;
+    /// <summary>Links in the holder's list of holdings (<see cref="Party.Held"/>).</summary>
+    public Links<Holding> HeldLinks;
+
+    /// <summary>The holder's next holding (an older one), or null.</summary>
+    public Holding? NextHeld => HeldLinks.Next;
 
     /// <summary>The key held.</summary>
     public abstract KeyEntry Entry { get; }
@@ -32,6 +35,12 @@ internal abstract class Holding
 
     /// <summary>The mode of the holding: every holder of a key holds it in the same mode.</summary>
     public LockMode Mode => Entry.HeldMode;
+
+    /// <summary>Where a holding keeps its links in its holder's list.</summary>
+    public abstract class InHolderList : ILinksOf<Holding>
+    {
+        public static ref Links<Holding> Of(Holding item) => ref item.HeldLinks;
+    }
 }
 
 /// <summary>A second or later holder of a shared or semaphore key.</summary>

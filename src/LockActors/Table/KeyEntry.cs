@@ -12,15 +12,11 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
     /// <summary>Null for a plain lock: capacity 1, at most one holder, exclusive, with one permit.</summary>
     private KeySharing? _sharing = SharingFor(capacity);
 
-    /// <summary>
-    /// The wait queue of this key: higher priority first, then first come first. Linked through
-    /// <see cref="WaitNode.Next"/> (null after the last); the head's <see cref="WaitNode.Prev"/> is the
-    /// last node, so no tail is kept.
-    /// </summary>
-    public WaitNode? Head;
+    /// <summary>The wait queue of this key: higher priority first, then first come first.</summary>
+    public IntrusiveList<WaitNode, WaitNode.InQueue> Queue;
 
-    /// <summary>The last node of the wait queue, or null when nobody waits.</summary>
-    public WaitNode? Tail => Head?.Prev;
+    /// <summary>The first in line, or null when nobody waits.</summary>
+    public WaitNode? Head => Queue.First;
 
     public override KeyEntry Entry => this;
 
@@ -35,8 +31,8 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
         Holder = null;
         Token = 0;
         MultiKeys = null;
-        HeldPrev = HeldNext = null;
-        Head = null;
+        HeldLinks = default;
+        Queue = default;
     }
 
     /// <summary>The permits of the holder in this entry's own slot.</summary>
@@ -168,47 +164,14 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
     public void Enqueue(WaitNode node)
     {
         var priority = node.Request.Priority;
-        var after = Tail;
+        var after = Queue.Last;
         while (after is not null && after.Request.Priority < priority)
         {
-            after = after == Head ? null : after.Prev;
+            after = after.QueueLinks.Prev;
         }
 
-        if (after is null)
-        {
-            node.Prev = Head is null ? node : Head.Prev; // the tail, or the node itself when alone
-            node.Next = Head;
-            if (Head is not null)
-            {
-                Head.Prev = node;
-            }
-
-            Head = node;
-            return;
-        }
-
-        node.Prev = after;
-        node.Next = after.Next;
-        (after.Next ?? Head!).Prev = node; // a new tail is the head's Prev
-        after.Next = node;
+        Queue.InsertAfter(after, node);
     }
 
-    public void Unlink(WaitNode node)
-    {
-        if (node == Head)
-        {
-            Head = node.Next;
-            if (Head is not null)
-            {
-                Head.Prev = node.Prev; // the tail
-            }
-        }
-        else
-        {
-            node.Prev!.Next = node.Next;
-            (node.Next ?? Head!).Prev = node.Prev; // a new tail is the head's Prev
-        }
-
-        node.Prev = node.Next = null;
-    }
+    public void Unlink(WaitNode node) => Queue.Remove(node);
 }

@@ -8,11 +8,20 @@ internal abstract class WaitNode(KeyEntry entry)
     /// <summary>The key whose queue the node is in.</summary>
     public readonly KeyEntry Entry = entry;
 
-    /// <summary>Links in the key's queue (see <see cref="KeyEntry.Head"/>); Prev is null only when the node is not queued.</summary>
-    public WaitNode? Prev, Next;
+    /// <summary>Links in the key's queue (<see cref="KeyEntry.Queue"/>).</summary>
+    public Links<WaitNode> QueueLinks;
+
+    /// <summary>The next in line for the key, or null when this node is last.</summary>
+    public WaitNode? NextInQueue => QueueLinks.Next;
 
     /// <summary>The wait this node places in line.</summary>
     public abstract Wait Request { get; }
+
+    /// <summary>Where a node keeps its links in its key's queue.</summary>
+    public abstract class InQueue : ILinksOf<WaitNode>
+    {
+        public static ref Links<WaitNode> Of(WaitNode item) => ref item.QueueLinks;
+    }
 }
 
 /// <summary>A wait's node in the queue of a key after its first.</summary>
@@ -56,11 +65,14 @@ internal sealed class Wait : WaitNode
 
     public LockMode Mode => _details.Mode;
 
-    /// <summary>False once the wait was granted, timed out, refused or withdrawn (its node left its first key's queue).</summary>
-    public bool Pending => Prev is not null;
+    /// <summary>False once the wait was granted, timed out, refused or withdrawn (it left its owner's list).</summary>
+    public bool Pending => Owner.Waits.Contains(this);
 
-    /// <summary>Links in the owner's list of waits (see <see cref="Party.FirstWait"/>).</summary>
-    public Wait? OwnerPrev, OwnerNext;
+    /// <summary>Links in the owner's list of waits (<see cref="Party.Waits"/>).</summary>
+    public Links<Wait> OwnerLinks;
+
+    /// <summary>The owner's next wait (a younger one), or null.</summary>
+    public Wait? NextOfOwner => OwnerLinks.Next;
 
     /// <summary>True when the wait came from <see cref="AwaitAll"/>.</summary>
     public bool IsMulti => _details.MultiKeys is not null;
@@ -88,6 +100,12 @@ internal sealed class Wait : WaitNode
 
             return true;
         }
+    }
+
+    /// <summary>Where a wait keeps its links in its owner's list.</summary>
+    public abstract class InOwnerList : ILinksOf<Wait>
+    {
+        public static ref Links<Wait> Of(Wait item) => ref item.OwnerLinks;
     }
 }
 

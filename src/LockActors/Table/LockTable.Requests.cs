@@ -1,0 +1,392 @@
+using System.Runtime.InteropServices;
+using Akka.Actor;
+
+namespace LockActors.Table;
+
+// The requests an owner makes: take, wait for, release, give away, or cancel its waits.
+internal sealed partial class LockTable
+{
+    /// <summary><see cref="LockActors.TryLock"/> of an ordinary exclusive lock.</summary>
+    public void TryLock(IActorRef owner, IActorRef? replyTo, object? key) =>
+        TryLock(owner, replyTo, key, LockTerms.Default);
+
+    /// <summary><see cref="LockActors.TryLock"/>: take the key now or answer busy.</summary>
+    public void TryLock(IActorRef owner, IActorRef? replyTo, object? key, LockTerms terms)
+    {
+        if (key is null)
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest, "TryLock was sent with a null key.");
+            return;
+        }
+
+        if (!ValidTerms(replyTo, terms, nameof(LockActors.TryLock), key))
+        {
+            return;
+        }
+
+        // One lookup finds the key or files a new entry for it: a key not in use is always granted.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var inUse);
+        if (!inUse)
+        {
+            slot = NewEntry(key, terms.Capacity);
+        }
+
+        var entry = slot!;
+        if (inUse)
+        {
+            if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.TryLock)))
+            {
+                return;
+            }
+
+            if (FindParty(owner) is { } party && entry.HoldingOf(party) is not null)
+            {
+                _fx.Send(replyTo, new LockBusy(key, owner));
+                return;
+            }
+
+            if (entry.Head is not null || !entry.Admits(terms.Mode, terms.Permits))
+            {
+                _fx.Send(replyTo, new LockBusy(key, entry.AnyHolder()?.Actor));
+                return;
+            }
+        }
+
+        GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
+    }
+
+    /// <summary><see cref="LockActors.Await"/> of an ordinary exclusive lock.</summary>
+    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, long now) =>
+        Await(owner, replyTo, key, timeout, LockTerms.Default, now);
+
+    /// <summary><see cref="LockActors.Await"/>: take the key, or wait in line for it.</summary>
+    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, LockTerms terms, long now)
+    {
+        if (key is null)
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest, "Await was sent with a null key.");
+            return;
+        }
+
+        if (!ValidTerms(replyTo, terms, nameof(LockActors.Await), key))
+        {
+            return;
+        }
+
+        // One lookup finds the key or files a new entry for it: a key not in use is granted at once.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var inUse);
+        if (!inUse)
+        {
+            var added = slot = NewEntry(key, terms.Capacity);
+            GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
+            return;
+        }
+
+        var entry = slot!;
+        if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.Await)))
+        {
+            return;
+        }
+
+        var party = FindParty(owner);
+        if (party is not null && entry.HoldingOf(party) is not null)
+        {
+            Refuse(replyTo, key, RefusalReason.SelfDeadlock,
+                $"Cannot await key {KeyText.Of(key)}: {owner.Path} already holds it, waiting would deadlock.");
+            return;
+        }
+
+        if (CanGrantNow(entry, terms))
+        {
+            GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
+            return;
+        }
+
+        var deadline = Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
+        if (deadline <= now)
+        {
+            _fx.Send(replyTo, new LockTimedOut([key]));
+            return;
+        }
+
+        // A single-key wait keeps no key list: it is built when a reply needs it. The party found
+        // above is reused, not looked up again.
+        Enqueue(party is null ? Enlist(owner) : Rejoin(party), replyTo, [], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms, deadline);
+    }
+
+    /// <summary><see cref="LockActors.AwaitAll"/> of ordinary exclusive locks.</summary>
+    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, long now) =>
+        AwaitAll(owner, replyTo, keys, timeout, LockTerms.Default, now);
+
+    /// <summary><see cref="LockActors.AwaitAll"/>: take all the keys at once, or wait in line for all of them.</summary>
+    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, LockTerms terms, long now)
+    {
+        if (!ValidKeyList(replyTo, keys, nameof(LockActors.AwaitAll))
+            || !ValidTerms(replyTo, terms, nameof(LockActors.AwaitAll), keys![0], keys))
+        {
+            return;
+        }
+
+        var keyList = Snapshot(keys!);
+        var entries = new KeyEntry?[keyList.Length];
+        var party = FindParty(owner);
+        var grantableNow = true;
+        for (var i = 0; i < keyList.Length; i++)
+        {
+            _keys.TryGetValue(keyList[i], out var entry);
+            if (entry is not null && !SameCapacity(replyTo, entry, terms, nameof(LockActors.AwaitAll)))
+            {
+                return;
+            }
+
+            if (party is not null && entry?.HoldingOf(party) is not null)
+            {
+                Refuse(replyTo, keyList[i], RefusalReason.SelfDeadlock,
+                    $"Cannot await {KeyText.OfAll(keyList)}: {owner.Path} already holds key {KeyText.Of(keyList[i])}, waiting would deadlock.");
+                return;
+            }
+
+            entries[i] = entry;
+            grantableNow &= entry is null || CanGrantNow(entry, terms);
+        }
+
+        var deadline = grantableNow ? now : Deadline(timeout ?? _settings.DefaultAwaitAllTimeout, now);
+        if (!grantableNow && deadline <= now)
+        {
+            _fx.Send(replyTo, new LockTimedOut(keyList));
+            return;
+        }
+
+        var resolved = new KeyEntry[keyList.Length];
+        for (var i = 0; i < keyList.Length; i++)
+        {
+            resolved[i] = entries[i] ?? AddEntry(keyList[i], terms.Capacity);
+        }
+
+        if (grantableNow)
+        {
+            GrantNow(owner, replyTo, keyList, isMulti: true, resolved, terms);
+            return;
+        }
+
+        Enqueue(Enlist(owner), replyTo, keyList, isMulti: true, resolved, terms, deadline);
+    }
+
+    /// <summary><see cref="LockActors.Release"/>: release the grant's keys if the owner holds them all under its token.</summary>
+    public void Release(IActorRef owner, IActorRef? replyTo, LockGrant? grant)
+    {
+        if (!ValidGrant(replyTo, grant, nameof(LockActors.Release)))
+        {
+            return;
+        }
+
+        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } party)
+        {
+            return;
+        }
+
+        FreeChecked(party);
+        _fx.Send(replyTo, new Released(grant.Keys));
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.ReleaseKeys"/>: release keys the owner holds, whatever grant they came from.</summary>
+    public void ReleaseKeys(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys)
+    {
+        if (!ValidKeyList(replyTo, keys, nameof(LockActors.ReleaseKeys)))
+        {
+            return;
+        }
+
+        var keyList = Snapshot(keys!);
+        if (CheckOwnership(owner, replyTo, keyList, token: null) is not { } party)
+        {
+            return;
+        }
+
+        FreeChecked(party);
+        _fx.Send(replyTo, new Released(keyList));
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.Goodbye"/>: release everything the owner holds and withdraw its waits.</summary>
+    public void Goodbye(IActorRef owner, IActorRef? replyTo)
+    {
+        if (FindParty(owner) is not { } party)
+        {
+            _fx.Send(replyTo, new GoodbyeDone([]));
+            return;
+        }
+
+        var released = ClearParty(party, notifyReplyToOf: null);
+        _fx.Send(replyTo, new GoodbyeDone(released));
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.GiveAway"/>: move the grant's keys to the heir under a new grant.</summary>
+    public void GiveAway(IActorRef owner, IActorRef? replyTo, LockGrant? grant, IActorRef? heir, object? giftData)
+    {
+        if (!ValidGrant(replyTo, grant, nameof(LockActors.GiveAway)))
+        {
+            return;
+        }
+
+        if (heir is null || heir.IsNobody())
+        {
+            Refuse(replyTo, null, RefusalReason.InvalidRequest,
+                $"GiveAway of {KeyText.OfAll(grant!.Keys)} names no heir ({(heir is null ? "null" : heir.ToString())}).");
+            return;
+        }
+
+        if (heir.Equals(owner))
+        {
+            Refuse(replyTo, grant!.Keys[0], RefusalReason.AlreadyOwner,
+                $"Cannot give {KeyText.OfAll(grant.Keys)} away to {heir.Path}: it is already the owner.");
+            return;
+        }
+
+        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } giver)
+        {
+            return;
+        }
+
+        var heirParty = FindParty(heir);
+        if (heirParty is not null)
+        {
+            foreach (var key in grant.Keys)
+            {
+                if (_keys[key].HoldingOf(heirParty) is not null)
+                {
+                    Refuse(replyTo, key, RefusalReason.AlreadyOwner,
+                        $"Cannot give {KeyText.OfAll(grant.Keys)} away to {heir.Path}: it already holds key {KeyText.Of(key)}.");
+                    return;
+                }
+            }
+        }
+
+        heirParty = Enlist(heir);
+        var keys = Snapshot(grant.Keys);
+        var held = _keys[keys[0]].HoldingOf(giver)!;
+        var newGrant = NextGrant(heir, keys, grant.IsMulti, held.Mode, held.Permits);
+        foreach (var key in keys)
+        {
+            var entry = _keys[key];
+            giver.Unhold(entry.HoldingOf(giver)!);
+            Hold(heirParty, entry, newGrant);
+        }
+
+        Forget(giver);
+        _fx.Send(replyTo, new GaveAway(newGrant));
+        _fx.Send(heir, new LockTransferred(owner, newGrant, giftData));
+        RefuseSelfDeadlocks(heirParty);
+        Settle();
+    }
+
+    /// <summary><see cref="LockActors.CancelAwait"/>: withdraw the owner's waits that involve any of the keys (all when null).</summary>
+    public void CancelAwait(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys)
+    {
+        if (keys is not null && !ValidKeyList(replyTo, keys, nameof(LockActors.CancelAwait)))
+        {
+            return;
+        }
+
+        if (FindParty(owner) is not { } party || party.Waits.IsEmpty)
+        {
+            return;
+        }
+
+        HashSet<object>? wanted = keys is null ? null : new HashSet<object>(keys);
+        for (var wait = party.Waits.First; wait is not null;)
+        {
+            var next = wait.NextOfOwner;
+            if (wanted is null || wait.Keys.Any(wanted.Contains))
+            {
+                Withdraw(wait);
+                _fx.Send(wait.ReplyTo, new AwaitCancelled(wait.Keys));
+            }
+
+            wait = next;
+        }
+
+        Forget(party);
+        Settle();
+    }
+
+    /// <summary>Gives up the holdings <see cref="CheckOwnership"/> just found and marks their keys for a grant check.</summary>
+    private void FreeChecked(Party party)
+    {
+        foreach (var holding in _checked)
+        {
+            FreeHolding(party, holding);
+        }
+
+        _checked.Clear();
+        Forget(party);
+    }
+
+    /// <summary>Checks that <paramref name="owner"/> holds every key (under <paramref name="token"/> when given); replies the first failure.</summary>
+    /// <remarks>The holdings found are left in <see cref="_checked"/> (in key order), so a release need not look them up again.</remarks>
+    private Party? CheckOwnership(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, long? token)
+    {
+        _checked.Clear();
+        var party = FindParty(owner);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            if (party is not null && RecentHolding(party, key) is { } recent)
+            {
+                if (token is { } expected && recent.Token != expected)
+                {
+                    _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.StaleGrant, party.Actor));
+                    return null;
+                }
+
+                _checked.Add(recent);
+                continue;
+            }
+
+            _keys.TryGetValue(key, out var entry);
+            if (entry is null || entry.IsFree)
+            {
+                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotLocked, null));
+                return null;
+            }
+
+            if (party is null || entry.HoldingOf(party) is not { } holding)
+            {
+                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotOwner, entry.AnyHolder()!.Actor));
+                return null;
+            }
+
+            if (token is { } t && holding.Token != t)
+            {
+                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.StaleGrant, party.Actor));
+                return null;
+            }
+
+            _checked.Add(holding);
+        }
+
+        return party;
+    }
+
+    /// <summary>
+    /// The party's holding of <paramref name="key"/> if it is among its few most recent holdings and
+    /// named by the very key object it was taken with; else null (then the table looks the key up).
+    /// A release usually names the key object its grant carries, and in a large table the walk over
+    /// a few hot holdings is cheaper than a hash lookup that misses the cache. Bounded, so O(1).
+    /// </summary>
+    private static Holding? RecentHolding(Party party, object key)
+    {
+        var holding = party.Held.First;
+        for (var n = 0; holding is not null && n < RecentHoldingsWalked; n++, holding = holding.NextHeld)
+        {
+            if (ReferenceEquals(holding.Entry.Key, key))
+            {
+                return holding;
+            }
+        }
+
+        return null;
+    }
+}
