@@ -180,12 +180,12 @@ internal sealed partial class LockTable
             return;
         }
 
-        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } party)
+        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } holdings)
         {
             return;
         }
 
-        FreeChecked(party);
+        Free(holdings);
         _fx.Send(replyTo, new Released(grant.Keys));
         Settle();
     }
@@ -199,12 +199,12 @@ internal sealed partial class LockTable
         }
 
         var keyList = Snapshot(keys!);
-        if (CheckOwnership(owner, replyTo, keyList, token: null) is not { } party)
+        if (CheckOwnership(owner, replyTo, keyList, token: null) is not { } holdings)
         {
             return;
         }
 
-        FreeChecked(party);
+        Free(holdings);
         _fx.Send(replyTo, new Released(keyList));
         Settle();
     }
@@ -245,7 +245,7 @@ internal sealed partial class LockTable
             return;
         }
 
-        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } giver)
+        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } holdings)
         {
             return;
         }
@@ -253,25 +253,25 @@ internal sealed partial class LockTable
         var heirParty = FindParty(heir);
         if (heirParty is not null)
         {
-            foreach (var key in grant.Keys)
+            foreach (var holding in holdings)
             {
-                if (_keys[key].HoldingOf(heirParty) is not null)
+                if (holding.Entry.HoldingOf(heirParty) is not null)
                 {
-                    Refuse(replyTo, key, RefusalReason.AlreadyOwner,
-                        $"Cannot give {KeyText.OfAll(grant.Keys)} away to {heir.Path}: it already holds key {KeyText.Of(key)}.");
+                    Refuse(replyTo, holding.Entry.Key, RefusalReason.AlreadyOwner,
+                        $"Cannot give {KeyText.OfAll(grant.Keys)} away to {heir.Path}: it already holds key {KeyText.Of(holding.Entry.Key)}.");
                     return;
                 }
             }
         }
 
+        var giver = holdings[0].Holder!;
         heirParty = Enlist(heir);
         var keys = Snapshot(grant.Keys);
-        var held = _keys[keys[0]].HoldingOf(giver)!;
-        var newGrant = NextGrant(heir, keys, grant.IsMulti, held.Mode, held.Permits);
-        foreach (var key in keys)
+        var newGrant = NextGrant(heir, keys, grant.IsMulti, holdings[0].Mode, holdings[0].Permits);
+        foreach (var holding in holdings)
         {
-            var entry = _keys[key];
-            giver.Unhold(entry.HoldingOf(giver)!);
+            var entry = holding.Entry;
+            giver.Unhold(holding);
             Hold(heirParty, entry, newGrant);
         }
 
@@ -312,23 +312,23 @@ internal sealed partial class LockTable
         Settle();
     }
 
-    /// <summary>Gives up the holdings <see cref="CheckOwnership"/> just found and marks their keys for a grant check.</summary>
-    private void FreeChecked(Party party)
+    /// <summary>Gives up the holdings <see cref="CheckOwnership"/> found (all of one party) and marks their keys for a grant check.</summary>
+    private void Free(Holding[] holdings)
     {
-        foreach (var holding in _checked)
+        var party = holdings[0].Holder!;
+        foreach (var holding in holdings)
         {
             FreeHolding(party, holding);
         }
 
-        _checked.Clear();
         Forget(party);
     }
 
     /// <summary>Checks that <paramref name="owner"/> holds every key (under <paramref name="token"/> when given); replies the first failure.</summary>
-    /// <remarks>The holdings found are left in <see cref="_checked"/> (in key order), so a release need not look them up again.</remarks>
-    private Party? CheckOwnership(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, long? token)
+    /// <returns>The owner's holdings of the keys, in key order; null when a check failed (the failure was replied).</returns>
+    private Holding[]? CheckOwnership(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, long? token)
     {
-        _checked.Clear();
+        var found = new Holding[keys.Count];
         var party = FindParty(owner);
         for (var i = 0; i < keys.Count; i++)
         {
@@ -341,7 +341,7 @@ internal sealed partial class LockTable
                     return null;
                 }
 
-                _checked.Add(recent);
+                found[i] = recent;
                 continue;
             }
 
@@ -364,10 +364,10 @@ internal sealed partial class LockTable
                 return null;
             }
 
-            _checked.Add(holding);
+            found[i] = holding;
         }
 
-        return party;
+        return found;
     }
 
     /// <summary>

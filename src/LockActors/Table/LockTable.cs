@@ -70,9 +70,6 @@ internal sealed partial class LockTable
     // How many of an owner's most recent holdings a release walks before it looks its key up.
     private const int RecentHoldingsWalked = 4;
 
-    // The holdings the last ownership check found, in key order (see CheckOwnership).
-    private readonly List<Holding> _checked = new();
-
     // Owners that hold and wait for nothing but stay watched for a while.
     private readonly IdleOwners _idle;
 
