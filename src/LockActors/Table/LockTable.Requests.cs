@@ -333,18 +333,6 @@ internal sealed partial class LockTable
         for (var i = 0; i < keys.Count; i++)
         {
             var key = keys[i];
-            if (party is not null && RecentHolding(party, key) is { } recent)
-            {
-                if (token is { } expected && recent.Token != expected)
-                {
-                    _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.StaleGrant, party.Actor));
-                    return null;
-                }
-
-                found[i] = recent;
-                continue;
-            }
-
             _keys.TryGetValue(key, out var entry);
             if (entry is null || entry.IsFree)
             {
@@ -368,25 +356,5 @@ internal sealed partial class LockTable
         }
 
         return found;
-    }
-
-    /// <summary>
-    /// The party's holding of <paramref name="key"/> if it is among its few most recent holdings and
-    /// named by the very key object it was taken with; else null (then the table looks the key up).
-    /// A release usually names the key object its grant carries, and in a large table the walk over
-    /// a few hot holdings is cheaper than a hash lookup that misses the cache. Bounded, so O(1).
-    /// </summary>
-    private static Holding? RecentHolding(Party party, object key)
-    {
-        var holding = party.Held.First;
-        for (var n = 0; holding is not null && n < RecentHoldingsWalked; n++, holding = holding.NextHeld)
-        {
-            if (ReferenceEquals(holding.Entry.Key, key))
-            {
-                return holding;
-            }
-        }
-
-        return null;
     }
 }

@@ -67,9 +67,6 @@ internal sealed partial class LockTable
     private const int SpareEntryLimit = 256;
     private readonly Stack<KeyEntry> _spareEntries = new();
 
-    // How many of an owner's most recent holdings a release walks before it looks its key up.
-    private const int RecentHoldingsWalked = 4;
-
     // Owners that hold and wait for nothing but stay watched for a while.
     private readonly IdleOwners _idle;
 
