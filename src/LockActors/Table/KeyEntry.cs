@@ -6,11 +6,11 @@ namespace LockActors.Table;
 /// </summary>
 internal sealed class KeyEntry(object key, int capacity) : Holding
 {
-    /// <summary>The key; set anew only when the table reuses an idle entry (see <see cref="Reuse"/>).</summary>
-    public object Key { get; private set; } = key;
+    /// <summary>The key.</summary>
+    public readonly object Key = key;
 
     /// <summary>Null for a plain lock: capacity 1, at most one holder, exclusive, with one permit.</summary>
-    private KeySharing? _sharing = SharingFor(capacity);
+    private KeySharing? _sharing = capacity > 1 ? new KeySharing(capacity) : null;
 
     /// <summary>The wait queue of this key: higher priority first, then first come first.</summary>
     public IntrusiveList<WaitNode, WaitNode.InQueue> Queue;
@@ -19,21 +19,6 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
     public WaitNode? Head => Queue.First;
 
     public override KeyEntry Entry => this;
-
-    /// <summary>A semaphore's sharing state from the start; none for a lock until it is first held shared.</summary>
-    private static KeySharing? SharingFor(int capacity) => capacity > 1 ? new KeySharing(capacity) : null;
-
-    /// <summary>Makes an idle entry (no holder, nobody waiting, out of the table) the entry of another key, as new.</summary>
-    public void Reuse(object key, int capacity)
-    {
-        Key = key;
-        _sharing = SharingFor(capacity);
-        Holder = null;
-        Token = 0;
-        MultiKeys = null;
-        HeldLinks = default;
-        Queue = default;
-    }
 
     /// <summary>The permits of the holder in this entry's own slot.</summary>
     public override int Permits => _sharing?.OwnPermits ?? 1;

@@ -43,7 +43,6 @@ internal sealed partial class LockTable
         }
 
         _keys.Clear();
-        _spareEntries.Clear();
         _parties.Clear();
         Array.Clear(_recentParties);
         _idle.Clear();

@@ -28,7 +28,7 @@ internal sealed partial class LockTable
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var inUse);
         if (!inUse)
         {
-            slot = NewEntry(key, terms.Capacity);
+            slot = new KeyEntry(key, terms.Capacity);
         }
 
         var entry = slot!;
@@ -77,7 +77,7 @@ internal sealed partial class LockTable
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var inUse);
         if (!inUse)
         {
-            var added = slot = NewEntry(key, terms.Capacity);
+            var added = slot = new KeyEntry(key, terms.Capacity);
             GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
             return;
         }

@@ -61,12 +61,6 @@ internal sealed partial class LockTable
     // Keys freed or whose first waiter left since the last settle: only these can grant a wait.
     private readonly Queue<KeyEntry> _dirty = new();
 
-    // Entries of keys that went idle, kept for the next keys that come into use: a lock+release
-    // cycle then allocates no entry, and (once they have aged) storing them in a large table does
-    // not dirty its cards for the collector. At most SpareEntryLimit.
-    private const int SpareEntryLimit = 256;
-    private readonly Stack<KeyEntry> _spareEntries = new();
-
     // Owners that hold and wait for nothing but stay watched for a while.
     private readonly IdleOwners _idle;
 
@@ -126,21 +120,9 @@ internal sealed partial class LockTable
 
     private KeyEntry AddEntry(object key, int capacity)
     {
-        var entry = NewEntry(key, capacity);
+        var entry = new KeyEntry(key, capacity);
         _keys.Add(key, entry);
         return entry;
-    }
-
-    /// <summary>An entry for a key coming into use: a spare one if there is one, else a new one.</summary>
-    private KeyEntry NewEntry(object key, int capacity)
-    {
-        if (_spareEntries.TryPop(out var entry))
-        {
-            entry.Reuse(key, capacity);
-            return entry;
-        }
-
-        return new KeyEntry(key, capacity);
     }
 
     /// <summary>
@@ -236,13 +218,8 @@ internal sealed partial class LockTable
         {
             if (entry.IsIdle)
             {
-                // An entry can be queued here more than once; only the first visit removes it (and
-                // keeps it as a spare: nothing refers to an idle entry but the dirty queue).
-                if (_keys.Remove(entry.Key, out var removed) && ReferenceEquals(removed, entry) && _spareEntries.Count < SpareEntryLimit)
-                {
-                    _spareEntries.Push(entry);
-                }
-
+                // An entry can be queued here more than once; only the first visit removes it.
+                _keys.Remove(entry.Key);
                 continue;
             }
 
