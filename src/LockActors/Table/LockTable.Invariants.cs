@@ -115,8 +115,6 @@ internal sealed partial class LockTable
         }
 
         Check(holdings == listed, "some holding is missing from its owner's list");
-        Check(_recentParties.All(p => p is null || (_parties.TryGetValue(p.Actor, out var filed) && filed == p)),
-            "a recently found party is no longer filed");
         Check(_dirty.Count == 0, "keys are left unsettled after an operation");
     }
 

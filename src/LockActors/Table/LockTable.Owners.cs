@@ -44,58 +44,28 @@ internal sealed partial class LockTable
 
         _keys.Clear();
         _parties.Clear();
-        Array.Clear(_recentParties);
         _idle.Clear();
         _actors.Clear();
         _deadlines.Clear();
         _dirty.Clear();
     }
 
+    /// <summary>The party of <paramref name="actor"/>, filed and watched now if the table did not know it; no longer idle.</summary>
     private Party Enlist(IActorRef actor)
     {
-        if (RecentParty(actor) is { } recent)
-        {
-            return Rejoin(recent);
-        }
-
         ref var party = ref CollectionsMarshal.GetValueRefOrAddDefault(_parties, actor, out var known);
-        if (!known)
+        if (known)
         {
-            party = new Party(actor);
-            _fx.Watch(actor);
+            return Rejoin(party!);
         }
 
-        RecentPartySlot(actor) = party;
-        return known ? Rejoin(party!) : party!;
-    }
-
-    /// <summary>
-    /// The party of <paramref name="actor"/>, or null when the table does not know it. The party last
-    /// found in the actor's slot of <see cref="_recentParties"/> is taken without a lookup when it was
-    /// filed under this very reference object: an owner usually sends every request with the same one.
-    /// </summary>
-    private Party? FindParty(IActorRef actor)
-    {
-        if (RecentParty(actor) is { } recent)
-        {
-            return recent;
-        }
-
-        if (!_parties.TryGetValue(actor, out var party))
-        {
-            return null;
-        }
-
-        RecentPartySlot(actor) = party;
+        party = new Party(actor);
+        _fx.Watch(actor);
         return party;
     }
 
-    /// <summary>The party in the actor's slot if it was filed under this very reference object, else null.</summary>
-    private Party? RecentParty(IActorRef actor) =>
-        RecentPartySlot(actor) is { } hit && ReferenceEquals(hit.Actor, actor) ? hit : null;
-
-    private ref Party? RecentPartySlot(IActorRef actor) =>
-        ref _recentParties[(int)actor.Path.Uid & (RecentPartySlots - 1)];
+    /// <summary>The party of <paramref name="actor"/>, or null when the table does not know it.</summary>
+    private Party? FindParty(IActorRef actor) => _parties.GetValueOrDefault(actor);
 
     /// <summary>A filed party about to hold or wait again: no longer among the idle owners.</summary>
     private Party Rejoin(Party party)
@@ -150,12 +120,6 @@ internal sealed partial class LockTable
     private void Drop(Party party, bool unwatch)
     {
         _parties.Remove(party.Actor);
-        ref var recent = ref RecentPartySlot(party.Actor);
-        if (ReferenceEquals(recent, party))
-        {
-            recent = null;
-        }
-
         if (party.IsIdle)
         {
             _idle.Remove(party);
@@ -186,7 +150,6 @@ internal sealed partial class LockTable
 
         return _idle.EndSweep();
     }
-
 
     /// <summary>
     /// Releases everything a party holds and withdraws all its waits, answering each withdrawn wait

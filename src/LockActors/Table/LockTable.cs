@@ -50,11 +50,6 @@ internal sealed partial class LockTable
     // Actor → its party, for every actor that holds, waits, or is kept watched while idle.
     private readonly Dictionary<IActorRef, Party> _parties;
 
-    // Parties recently looked up, by their actor's uid; each is still filed in _parties (Drop clears
-    // its slot). Saves the dictionary lookup when the same reference object comes back.
-    private const int RecentPartySlots = 256;
-    private readonly Party?[] _recentParties = new Party?[RecentPartySlots];
-
     // The deadlines of timed waits and the wake-up asked for.
     private readonly DeadlineSchedule _deadlines;
 
