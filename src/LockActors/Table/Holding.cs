@@ -24,9 +24,6 @@ internal abstract class Holding
     /// <summary>Links in the holder's list of holdings (<see cref="Party.Held"/>).</summary>
     public Links<Holding> HeldLinks;
 
-    /// <summary>The holder's next holding (an older one), or null.</summary>
-    public Holding? NextHeld => HeldLinks.Next;
-
     /// <summary>The key held.</summary>
     public abstract KeyEntry Entry { get; }
 

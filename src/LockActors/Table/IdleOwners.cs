@@ -8,7 +8,7 @@ namespace LockActors.Table;
 internal sealed class IdleOwners(LockManagerSettings settings, ILockEffects effects)
 {
     // The idle owners, oldest first.
-    private IntrusiveList<Party, Party.InIdleList> _owners;
+    private IntrusiveList<IdleOwner, IdleOwner.InList> _owners;
 
     // How many sweeps ran; an owner records the count when it becomes idle.
     private int _epoch;
@@ -28,9 +28,9 @@ internal sealed class IdleOwners(LockManagerSettings settings, ILockEffects effe
     /// <summary>The idle owners, oldest first.</summary>
     public IEnumerable<Party> All()
     {
-        for (var party = _owners.First; party is not null; party = party.IdleLinks.Next)
+        for (var idle = _owners.First; idle is not null; idle = _owners.Next(idle))
         {
-            yield return party;
+            yield return idle.Party;
         }
     }
 
@@ -38,9 +38,10 @@ internal sealed class IdleOwners(LockManagerSettings settings, ILockEffects effe
     /// <returns>The oldest idle owner when there are now more than allowed (the caller drops it), else null.</returns>
     public Party? Add(Party party)
     {
-        party.State = PartyState.Idle;
-        party.IdleSince = _epoch;
-        _owners.AddLast(party);
+        // The node is made once per party and reused each time it goes idle.
+        var idle = party.Idle ??= new IdleOwner(party);
+        idle.Since = _epoch;
+        _owners.AddLast(idle);
         Count++;
         if (!_sweeping)
         {
@@ -48,22 +49,21 @@ internal sealed class IdleOwners(LockManagerSettings settings, ILockEffects effe
             effects.StartIdleSweep();
         }
 
-        return Count > settings.MaxIdleOwnersWatched ? _owners.First : null;
+        return Count > settings.MaxIdleOwnersWatched ? _owners.First!.Party : null;
     }
 
     /// <summary>Takes an idle owner out (it holds or waits again, or is dropped).</summary>
     public void Remove(Party party)
     {
-        _owners.Remove(party);
+        _owners.Remove(party.Idle!);
         Count--;
-        party.State = PartyState.Active;
     }
 
     /// <summary>Starts a sweep: owners idle since before the previous one are now due.</summary>
     public void StartSweep() => _epoch++;
 
     /// <summary>The oldest owner due to be let go in this sweep, or null when none is.</summary>
-    public Party? NextDue() => _owners.First is { } oldest && oldest.IdleSince < _epoch - 1 ? oldest : null;
+    public Party? NextDue() => _owners.First is { } oldest && oldest.Since < _epoch - 1 ? oldest.Party : null;
 
     /// <summary>Ends a sweep.</summary>
     /// <returns>True while idle owners remain, so sweeping should go on.</returns>

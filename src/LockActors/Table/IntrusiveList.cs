@@ -4,10 +4,10 @@ namespace LockActors.Table;
 internal struct Links<T>
     where T : class
 {
-    /// <summary>The item before this one, or null when this one is first (or not listed).</summary>
+    /// <summary>The item before this one (the last when this one is first), or null when it is in no list.</summary>
     public T? Prev;
 
-    /// <summary>The item after this one, or null when this one is last (or not listed).</summary>
+    /// <summary>The item after this one (the first when this one is last), or null when it is in no list.</summary>
     public T? Next;
 }
 
@@ -23,9 +23,10 @@ internal interface ILinksOf<T>
 }
 
 /// <summary>
-/// A doubly linked list threaded through its items: the list keeps its first and last item, each
-/// item its previous and next (null at the ends). Adding and removing cost O(1) and allocate
-/// nothing. Every list of the lock table is one of these.
+/// A circular doubly linked list threaded through its items, as the BCL's LinkedList is but with
+/// the links in the items: the list keeps only its first item, whose Prev is the last, and the
+/// last item's Next is the first. An item is in a list exactly when its links are set. Adding and
+/// removing cost O(1) and allocate nothing. Every list of the lock table is one of these.
 /// </summary>
 /// <remarks>A mutable struct: keep it in a field and call its methods on the field, never on a copy.</remarks>
 internal struct IntrusiveList<T, TLinks>
@@ -33,48 +34,50 @@ internal struct IntrusiveList<T, TLinks>
     where TLinks : ILinksOf<T>
 {
     /// <summary>The first item, or null when the list is empty.</summary>
-    public T? First;
+    public T? First { readonly get; private set; }
 
     /// <summary>The last item, or null when the list is empty.</summary>
-    public T? Last;
+    public readonly T? Last => First is null ? null : TLinks.Of(First).Prev;
 
     public readonly bool IsEmpty => First is null;
 
-    /// <summary>The item after <paramref name="item"/>, or null when it is last.</summary>
-    public static T? Next(T item) => TLinks.Of(item).Next;
+    /// <summary>True when <paramref name="item"/> is in a list of this kind.</summary>
+    public static bool IsListed(T item) => TLinks.Of(item).Next is not null;
 
-    /// <summary>The item before <paramref name="item"/>, or null when it is first.</summary>
-    public static T? Prev(T item) => TLinks.Of(item).Prev;
+    /// <summary>The item after <paramref name="item"/> (which is in this list), or null when it is last.</summary>
+    public readonly T? Next(T item)
+    {
+        var next = TLinks.Of(item).Next;
+        return ReferenceEquals(next, First) ? null : next;
+    }
 
-    /// <summary>True when <paramref name="item"/> is in this list (it must be in no other list of the same kind).</summary>
-    public readonly bool Contains(T item) => ReferenceEquals(First, item) || TLinks.Of(item).Prev is not null;
+    /// <summary>The item before <paramref name="item"/> (which is in this list), or null when it is first.</summary>
+    public readonly T? Prev(T item) => ReferenceEquals(item, First) ? null : TLinks.Of(item).Prev;
 
     public void AddFirst(T item) => InsertAfter(null, item);
 
     public void AddLast(T item) => InsertAfter(Last, item);
 
-    /// <summary>Inserts <paramref name="item"/> after <paramref name="after"/>, or first when it is null.</summary>
+    /// <summary>Inserts <paramref name="item"/>, in no list, after <paramref name="after"/>, or first when it is null.</summary>
     public void InsertAfter(T? after, T item)
     {
         ref var links = ref TLinks.Of(item);
-        links.Prev = after;
-        links.Next = after is null ? First : TLinks.Of(after).Next;
-        if (links.Next is null)
+        if (First is null)
         {
-            Last = item;
-        }
-        else
-        {
-            TLinks.Of(links.Next).Prev = item;
+            links.Prev = links.Next = item;
+            First = item;
+            return;
         }
 
+        var prev = after ?? TLinks.Of(First).Prev!;
+        ref var prevLinks = ref TLinks.Of(prev);
+        links.Prev = prev;
+        links.Next = prevLinks.Next;
+        TLinks.Of(prevLinks.Next!).Prev = item;
+        prevLinks.Next = item;
         if (after is null)
         {
             First = item;
-        }
-        else
-        {
-            TLinks.Of(after).Next = item;
         }
     }
 
@@ -82,27 +85,23 @@ internal struct IntrusiveList<T, TLinks>
     public void Remove(T item)
     {
         ref var links = ref TLinks.Of(item);
-        if (links.Prev is null)
+        if (ReferenceEquals(links.Next, item))
         {
-            First = links.Next;
+            First = null;
         }
         else
         {
-            TLinks.Of(links.Prev).Next = links.Next;
-        }
-
-        if (links.Next is null)
-        {
-            Last = links.Prev;
-        }
-        else
-        {
-            TLinks.Of(links.Next).Prev = links.Prev;
+            TLinks.Of(links.Prev!).Next = links.Next;
+            TLinks.Of(links.Next!).Prev = links.Prev;
+            if (ReferenceEquals(First, item))
+            {
+                First = links.Next;
+            }
         }
 
         links = default;
     }
 
     /// <summary>Forgets every item (their links are left as they are: use only when dropping them all).</summary>
-    public void Clear() => this = default;
+    public void Clear() => First = null;
 }

@@ -152,7 +152,7 @@ internal sealed class KeyEntry(object key, int capacity) : Holding
         var after = Queue.Last;
         while (after is not null && after.Request.Priority < priority)
         {
-            after = after.QueueLinks.Prev;
+            after = Queue.Prev(after);
         }
 
         Queue.InsertAfter(after, node);

@@ -50,7 +50,7 @@ internal sealed partial class LockTable
 
             CheckLinked(entry.Queue, $"queue of {k}");
             Wait? last = null;
-            for (var node = entry.Head; node is not null; node = node.NextInQueue)
+            for (var node = entry.Head; node is not null; node = entry.Queue.Next(node))
             {
                 var wait = node.Request;
                 Check(wait.Pending, $"queue of {k} holds a settled wait");
@@ -82,10 +82,9 @@ internal sealed partial class LockTable
             Check(party.IsEmpty == idle, idle
                 ? $"idle party {actor} holds or waits for something"
                 : $"party {actor} holds and waits for nothing but is still watched and not among the idle owners");
-            Check(!party.Dropped, $"party {actor} was dropped but is still filed");
             var held = 0;
             CheckLinked(party.Held, $"the held keys of {actor}");
-            for (var holding = party.Held.First; holding is not null; holding = holding.NextHeld)
+            for (var holding = party.Held.First; holding is not null; holding = party.Held.Next(holding))
             {
                 held++;
                 var entry = holding.Entry;
@@ -96,14 +95,14 @@ internal sealed partial class LockTable
             listed += held;
 
             CheckLinked(party.Waits, $"the waits of {actor}");
-            for (var wait = party.Waits.First; wait is not null; wait = wait.NextOfOwner)
+            for (var wait = party.Waits.First; wait is not null; wait = party.Waits.Next(wait))
             {
                 Check(wait.Pending && wait.Owner == party, $"party {actor} lists a settled or foreign wait");
                 for (var i = 0; i < wait.NodeCount; i++)
                 {
                     var node = wait.NodeAt(i);
                     var linked = false;
-                    for (var n = node.Entry.Head; n is not null && !linked; n = n.NextInQueue)
+                    for (var n = node.Entry.Head; n is not null && !linked; n = node.Entry.Queue.Next(n))
                     {
                         linked = n == node;
                     }
@@ -124,9 +123,9 @@ internal sealed partial class LockTable
         where TLinks : ILinksOf<T>
     {
         T? previous = null;
-        for (var item = list.First; item is not null; item = IntrusiveList<T, TLinks>.Next(item))
+        for (var item = list.First; item is not null; item = list.Next(item))
         {
-            Check(ReferenceEquals(IntrusiveList<T, TLinks>.Prev(item), previous), $"{name} is badly linked");
+            Check(ReferenceEquals(list.Prev(item), previous) && IntrusiveList<T, TLinks>.IsListed(item), $"{name} is badly linked");
             previous = item;
         }
 

@@ -13,7 +13,6 @@ internal sealed partial class LockTable
     {
         if (FindParty(actor) is not { } party)
         {
-            _actors.Forget(actor);
             return [];
         }
 
@@ -35,7 +34,7 @@ internal sealed partial class LockTable
                 _fx.Send(party.Actor, new LockLost(lost, reason));
             }
 
-            for (var wait = party.Waits.First; wait is not null; wait = wait.NextOfOwner)
+            for (var wait = party.Waits.First; wait is not null; wait = party.Waits.Next(wait))
             {
                 _fx.Send(wait.ReplyTo, new LockRefused(wait.Keys[0], RefusalReason.ManagerRestarted,
                     $"The wait for {KeyText.OfAll(wait.Keys)} was dropped: {reason}"));
@@ -45,7 +44,6 @@ internal sealed partial class LockTable
         _keys.Clear();
         _parties.Clear();
         _idle.Clear();
-        _actors.Clear();
         _deadlines.Clear();
         _dirty.Clear();
     }
@@ -88,7 +86,7 @@ internal sealed partial class LockTable
     /// </summary>
     private void Forget(Party party, bool dead = false)
     {
-        if (!party.IsEmpty || party.Dropped)
+        if (!party.IsEmpty)
         {
             return;
         }
@@ -125,9 +123,6 @@ internal sealed partial class LockTable
             _idle.Remove(party);
         }
 
-        party.State = PartyState.Dropped;
-
-        _actors.Forget(party.Actor);
         if (unwatch)
         {
             _fx.Unwatch(party.Actor);
@@ -159,7 +154,7 @@ internal sealed partial class LockTable
     {
         for (var wait = party.Waits.First; wait is not null;)
         {
-            var next = wait.NextOfOwner;
+            var next = party.Waits.Next(wait);
             Withdraw(wait);
             if (notifyReplyToOf is null || !notifyReplyToOf.Equals(wait.ReplyTo))
             {
@@ -187,7 +182,7 @@ internal sealed partial class LockTable
     private IEnumerable<LockGrant> LostGrants(Party party)
     {
         var byToken = new Dictionary<long, List<Holding>>();
-        for (var holding = party.Held.First; holding is not null; holding = holding.NextHeld)
+        for (var holding = party.Held.First; holding is not null; holding = party.Held.Next(holding))
         {
             if (!byToken.TryGetValue(holding.Token, out var holdings))
             {

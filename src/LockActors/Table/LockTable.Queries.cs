@@ -72,7 +72,7 @@ internal sealed partial class LockTable
 
         var waiters = new List<IActorRef>();
         var queue = new List<LockWaiter>();
-        for (var node = entry.Head; node is not null; node = node.NextInQueue)
+        for (var node = entry.Head; node is not null; node = entry.Queue.Next(node))
         {
             var wait = node.Request;
             waiters.Add(wait.Owner.Actor);

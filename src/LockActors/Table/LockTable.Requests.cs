@@ -298,7 +298,7 @@ internal sealed partial class LockTable
         HashSet<object>? wanted = keys is null ? null : new HashSet<object>(keys);
         for (var wait = party.Waits.First; wait is not null;)
         {
-            var next = wait.NextOfOwner;
+            var next = party.Waits.Next(wait);
             if (wanted is null || wait.Keys.Any(wanted.Contains))
             {
                 Withdraw(wait);

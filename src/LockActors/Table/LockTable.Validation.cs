@@ -5,6 +5,9 @@ namespace LockActors.Table;
 // Checks of a request's input, each refusing with a message that names the offending value.
 internal sealed partial class LockTable
 {
+    // Up to this many keys, duplicates are found by comparing every pair rather than with a set.
+    private const int SmallListLimit = 8;
+
     private void Refuse(IActorRef? replyTo, object? key, RefusalReason reason, string message) =>
         _fx.Send(replyTo, new LockRefused(key, reason, message));
 

@@ -40,15 +40,11 @@ internal sealed partial class LockTable
     /// <summary>The deadline of a wait that never times out.</summary>
     public const long Never = DeadlineSchedule.Never;
 
-    private const int SmallListLimit = 8;
-
     // Key → its entry, for every key held or waited for.
     private readonly Dictionary<object, KeyEntry> _keys = new();
 
-    private readonly ActorRefComparer _actors = new();
-
     // Actor → its party, for every actor that holds, waits, or is kept watched while idle.
-    private readonly Dictionary<IActorRef, Party> _parties;
+    private readonly Dictionary<IActorRef, Party> _parties = new();
 
     // The deadlines of timed waits and the wake-up asked for.
     private readonly DeadlineSchedule _deadlines;
@@ -62,6 +58,7 @@ internal sealed partial class LockTable
     // Where replies, watches and wake-ups go.
     private readonly ILockEffects _fx;
 
+    // Validated settings: limits, default timeouts, the metadata put in every grant.
     private readonly LockManagerSettings _settings;
 
     // The last fencing token handed out.
@@ -76,7 +73,6 @@ internal sealed partial class LockTable
         _settings = settings;
         _fx = effects;
         _lastToken = lastToken;
-        _parties = new Dictionary<IActorRef, Party>(_actors);
         _deadlines = new DeadlineSchedule(effects);
         _idle = new IdleOwners(settings, effects);
     }
@@ -245,7 +241,7 @@ internal sealed partial class LockTable
     {
         for (var wait = owner.Waits.First; wait is not null;)
         {
-            var next = wait.NextOfOwner;
+            var next = owner.Waits.Next(wait);
             for (var i = 0; i < wait.NodeCount; i++)
             {
                 var node = wait.NodeAt(i);

@@ -2,19 +2,6 @@ using Akka.Actor;
 
 namespace LockActors.Table;
 
-/// <summary>Where a party stands with the table.</summary>
-internal enum PartyState : byte
-{
-    /// <summary>Holds or waits for something (or is about to).</summary>
-    Active,
-
-    /// <summary>Holds and waits for nothing, but is kept watched for a while (see <see cref="IdleOwners"/>).</summary>
-    Idle,
-
-    /// <summary>No longer filed: a later request for its actor makes a new party.</summary>
-    Dropped,
-}
-
 /// <summary>An actor the table knows of because it holds keys or waits for some. Watched while it exists.</summary>
 internal sealed class Party(IActorRef actor)
 {
@@ -26,19 +13,13 @@ internal sealed class Party(IActorRef actor)
     /// <summary>This party's pending waits, oldest first.</summary>
     public IntrusiveList<Wait, Wait.InOwnerList> Waits;
 
-    /// <summary>Links among the idle owners while <see cref="State"/> is <see cref="PartyState.Idle"/>.</summary>
-    public Links<Party> IdleLinks;
-
-    /// <summary>The sweep count when the party last became idle.</summary>
-    public int IdleSince;
-
-    public PartyState State;
+    /// <summary>This party's place among the idle owners; made the first time it is idle, listed while it is.</summary>
+    public IdleOwner? Idle;
 
     public bool IsEmpty => Held.IsEmpty && Waits.IsEmpty;
 
-    public bool IsIdle => State == PartyState.Idle;
-
-    public bool Dropped => State == PartyState.Dropped;
+    /// <summary>True while the party is kept watched among the idle owners.</summary>
+    public bool IsIdle => Idle is { } idle && IntrusiveList<IdleOwner, IdleOwner.InList>.IsListed(idle);
 
     /// <summary>Takes a slot of <paramref name="entry"/> under the given grant.</summary>
     public void Hold(KeyEntry entry, long token, IReadOnlyList<object>? multiKeys, LockMode mode, int permits)
@@ -56,10 +37,22 @@ internal sealed class Party(IActorRef actor)
         Held.Remove(holding);
         holding.Entry.FreeHolding(holding);
     }
+}
 
-    /// <summary>Where a party keeps its links among the idle owners.</summary>
-    public abstract class InIdleList : ILinksOf<Party>
+/// <summary>A party's place among the idle owners: the sweep count when it last became idle, and its links.</summary>
+internal sealed class IdleOwner(Party party)
+{
+    public readonly Party Party = party;
+
+    /// <summary>The sweep count when the party last became idle.</summary>
+    public int Since;
+
+    /// <summary>Links among the idle owners, oldest first.</summary>
+    public Links<IdleOwner> Links;
+
+    /// <summary>Where an idle owner keeps its links.</summary>
+    public abstract class InList : ILinksOf<IdleOwner>
     {
-        public static ref Links<Party> Of(Party item) => ref item.IdleLinks;
+        public static ref Links<IdleOwner> Of(IdleOwner item) => ref item.Links;
     }
 }

@@ -11,9 +11,6 @@ internal abstract class WaitNode(KeyEntry entry)
     /// <summary>Links in the key's queue (<see cref="KeyEntry.Queue"/>).</summary>
     public Links<WaitNode> QueueLinks;
 
-    /// <summary>The next in line for the key, or null when this node is last.</summary>
-    public WaitNode? NextInQueue => QueueLinks.Next;
-
     /// <summary>The wait this node places in line.</summary>
     public abstract Wait Request { get; }
 
@@ -66,13 +63,10 @@ internal sealed class Wait : WaitNode
     public LockMode Mode => _details.Mode;
 
     /// <summary>False once the wait was granted, timed out, refused or withdrawn (it left its owner's list).</summary>
-    public bool Pending => Owner.Waits.Contains(this);
+    public bool Pending => OwnerLinks.Next is not null;
 
     /// <summary>Links in the owner's list of waits (<see cref="Party.Waits"/>).</summary>
     public Links<Wait> OwnerLinks;
-
-    /// <summary>The owner's next wait (a younger one), or null.</summary>
-    public Wait? NextOfOwner => OwnerLinks.Next;
 
     /// <summary>True when the wait came from <see cref="AwaitAll"/>.</summary>
     public bool IsMulti => _details.MultiKeys is not null;
