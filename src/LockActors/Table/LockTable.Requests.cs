@@ -238,15 +238,16 @@ internal sealed partial class LockTable
             return;
         }
 
-        if (heir.Equals(owner))
+        // Ownership first: only the owner may learn that it names itself as the heir.
+        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } holdings)
         {
-            Refuse(replyTo, grant!.Keys[0], RefusalReason.AlreadyOwner,
-                $"Cannot give {KeyText.OfAll(grant.Keys)} away to {heir.Path}: it is already the owner.");
             return;
         }
 
-        if (CheckOwnership(owner, replyTo, grant!.Keys, grant.FencingToken) is not { } holdings)
+        if (heir.Equals(owner))
         {
+            Refuse(replyTo, grant.Keys[0], RefusalReason.AlreadyOwner,
+                $"Cannot give {KeyText.OfAll(grant.Keys)} away to {heir.Path}: it is already the owner.");
             return;
         }
 
