@@ -62,7 +62,11 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     public static Akka.Actor.Props Props(LockManagerSettings? settings = null) =>
         Akka.Actor.Props.Create(() => new LockManager((settings ?? new LockManagerSettings()).Validated()));
 
-    private static long Now => Environment.TickCount64;
+    /// <summary>The clock deadlines are set from: rounded up, so a deadline is never early (see <see cref="DeadlineClock"/>).</summary>
+    private static long NowRoundedUp => DeadlineClock.NowRoundedUp();
+
+    /// <summary>The clock deadlines are checked against: rounded down, so a wait times out only once its deadline has passed.</summary>
+    private static long NowRoundedDown => DeadlineClock.NowRoundedDown();
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
@@ -124,10 +128,10 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 if (OwnerOf(m, sender) is { } tryOwner) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m, 0));
                 break;
             case Await m:
-                if (OwnerOf(m, sender) is { } awaitOwner) _table.Await(awaitOwner, sender, m.Key, m.Timeout, LockTerms.Of(m, m.Priority), Now);
+                if (OwnerOf(m, sender) is { } awaitOwner) _table.Await(awaitOwner, sender, m.Key, m.Timeout, LockTerms.Of(m, m.Priority), NowRoundedUp);
                 break;
             case AwaitAll m:
-                if (OwnerOf(m, sender) is { } allOwner) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout, LockTerms.Of(m, m.Priority), Now);
+                if (OwnerOf(m, sender) is { } allOwner) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout, LockTerms.Of(m, m.Priority), NowRoundedUp);
                 break;
             case Release m:
                 if (OwnerOf(m, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);
@@ -166,7 +170,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
 
                 break;
             case ExpireTick:
-                _table.ExpireDue(Now);
+                _table.ExpireDue(NowRoundedDown);
                 break;
             case IdleSweepTick:
                 if (!_table.SweepIdleOwners())
@@ -282,7 +286,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
 
     void ILockEffects.WakeAt(long deadline)
     {
-        var delay = Math.Clamp(deadline - Now, 0, MaxTimerDelayMs);
+        var delay = Math.Clamp(deadline - NowRoundedDown, 0, MaxTimerDelayMs);
         Timers.StartSingleTimer(ExpireTimerKey, ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
     }
 
