@@ -49,7 +49,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         var valid = settings.Validated();
         _idleSweepPeriod = valid.IdleOwnerWatchTime;
         _self = Self;
-        _table = new LockTable(valid, this);
+        _table = new LockTable(valid, this, lastToken: FirstTokenSeed());
     }
 
     /// <inheritdoc />
@@ -67,6 +67,14 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
 
     /// <summary>The clock deadlines are checked against: rounded down, so a wait times out only once its deadline has passed.</summary>
     private static long NowRoundedDown => DeadlineClock.NowRoundedDown();
+
+    /// <summary>
+    /// The fencing token to count up from: the wall clock in 100 ns ticks. A manager started again
+    /// (after a restart, or in a new process) so hands out tokens above every earlier one, as long as
+    /// the earlier incarnation granted fewer than ten million locks per second of its life and the
+    /// clock was not set back.
+    /// </summary>
+    private static long FirstTokenSeed() => DateTime.UtcNow.Ticks;
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
