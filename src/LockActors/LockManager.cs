@@ -86,18 +86,18 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         }
         catch (Exception e)
         {
-            // Only a key whose Equals/GetHashCode/ToString throws gets here: lookups happen before
-            // any change, so the state is intact. Refuse and carry on. The exception comes from
-            // user code too: reading its message or text may throw again, and an exception that
-            // cannot be printed must not reach the logger (it would fail there instead).
+            // Only user code gets here (a key's Equals/GetHashCode/ToString, an owner reference's
+            // watch), and the table calls it before it changes anything, so the state is intact.
+            // Refuse and carry on. Reading the exception's message or text may throw again, and an
+            // exception that cannot be printed must not reach the logger (it would fail there instead).
             var failure = Describe(e, out var printable);
             if (printable)
             {
-                _log.Error(e, "Lock request {Request} from {Sender} failed and was refused", message.GetType().Name, sender);
+                _log.Error(e, "Lock request {Request} from {Sender} failed and was refused", message.GetType().Name, TextOf(sender));
             }
             else
             {
-                _log.Error("Lock request {Request} from {Sender} failed and was refused: {Failure}", message.GetType().Name, sender, failure);
+                _log.Error("Lock request {Request} from {Sender} failed and was refused: {Failure}", message.GetType().Name, TextOf(sender), failure);
             }
 
             SendReply(sender, new LockRefused(null, RefusalReason.InvalidRequest,
@@ -173,7 +173,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 if (released.Count > 0 && _log.IsInfoEnabled)
                 {
                     _log.Info("Owner {Owner} terminated holding {LockKeys}: released and passed on to waiters",
-                        t.ActorRef, KeyText.OfAll(released));
+                        TextOf(t.ActorRef), KeyText.OfAll(released));
                 }
 
                 break;
@@ -191,7 +191,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 // Rendered here, safely: the logger would call the message's ToString itself,
                 // and one that throws breaks logging for the whole actor system.
                 _log.Warning("LockManager ignored an unknown message {UnknownMessage} of type {MessageType} from {Sender}",
-                    KeyText.Of(message), message.GetType().FullName, sender);
+                    KeyText.Of(message), message.GetType().FullName, TextOf(sender));
                 break;
         }
     }
@@ -224,7 +224,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     {
         if (to is not null && !to.IsNobody())
         {
-            to.Tell(message, _self);
+            Tell(to, message, _self);
             return;
         }
 
@@ -233,12 +233,42 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         {
             case ReleaseFailed f:
                 _log.Error("Could not release key {LockKey} asynchronously: {ReleaseFailure} (current owner {CurrentOwner})",
-                    KeyText.Of(f.Key), f.Cause, f.CurrentOwner);
+                    KeyText.Of(f.Key), f.Cause, TextOf(f.CurrentOwner));
                 break;
             case LockRefused r:
                 _log.Warning("Refused a request that expected no reply: {RefusalReason} for key {LockKey}: {RefusalMessage}",
                     r.Reason, KeyText.Of(r.Key), r.Message);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Tells a reference that came with a request (a sender, an owner, an heir). References are
+    /// user code: one whose Tell throws is logged and otherwise ignored, so a misbehaving
+    /// reference can neither crash the manager nor stop the rest of an operation's replies.
+    /// </summary>
+    private void Tell(IActorRef to, object message, IActorRef sender)
+    {
+        try
+        {
+            to.Tell(message, sender);
+        }
+        catch (Exception e)
+        {
+            _log.Error("Could not send {Message} to {Recipient}: {Failure}", message.GetType().Name, TextOf(to), Describe(e, out _));
+        }
+    }
+
+    /// <summary>An actor reference as text, even when its ToString throws.</summary>
+    private static string TextOf(IActorRef? actor)
+    {
+        try
+        {
+            return actor?.ToString() ?? "nobody";
+        }
+        catch (Exception e)
+        {
+            return $"<{actor!.GetType().Name}: ToString threw {e.GetType().Name}>";
         }
     }
 
@@ -279,18 +309,31 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         if (message is LockLost lost)
         {
             _log.Warning("Lock lost: {LockKeys} of {Owner} under fencing token {FencingToken}: {Reason}",
-                KeyText.OfAll(lost.Grant.Keys), lost.Grant.Owner, lost.Grant.FencingToken, lost.Reason);
+                KeyText.OfAll(lost.Grant.Keys), TextOf(lost.Grant.Owner), lost.Grant.FencingToken, lost.Reason);
         }
 
         SendReply(to, message);
     }
 
     void ILockEffects.Forward(IActorRef to, object message, IActorRef? originalSender) =>
-        to.Tell(message, originalSender ?? ActorRefs.NoSender);
+        Tell(to, message, originalSender ?? ActorRefs.NoSender!);
 
+    // A watch that throws is let through: the table watches before it changes anything, and the
+    // request is refused (see OnReceive).
     void ILockEffects.Watch(IActorRef actor) => Context.Watch(actor);
 
-    void ILockEffects.Unwatch(IActorRef actor) => Context.Unwatch(actor);
+    void ILockEffects.Unwatch(IActorRef actor)
+    {
+        // The owner is already gone from the table: an unwatch that throws changes nothing.
+        try
+        {
+            Context.Unwatch(actor);
+        }
+        catch (Exception e)
+        {
+            _log.Error("Could not unwatch {Owner}: {Failure}", TextOf(actor), Describe(e, out _));
+        }
+    }
 
     void ILockEffects.WakeAt(long deadline)
     {
