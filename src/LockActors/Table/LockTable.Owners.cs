@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Akka.Actor;
 
 namespace LockActors.Table;
@@ -49,16 +48,17 @@ internal sealed partial class LockTable
     }
 
     /// <summary>The party of <paramref name="actor"/>, filed and watched now if the table did not know it; no longer idle.</summary>
+    /// <remarks>The watch comes first: it calls the reference's own code, which may throw, and then nothing has changed.</remarks>
     private Party Enlist(IActorRef actor)
     {
-        ref var party = ref CollectionsMarshal.GetValueRefOrAddDefault(_parties, actor, out var known);
-        if (known)
+        if (_parties.TryGetValue(actor, out var known))
         {
-            return Rejoin(party!);
+            return Rejoin(known);
         }
 
-        party = new Party(actor);
         _fx.Watch(actor);
+        var party = new Party(actor);
+        _parties.Add(actor, party);
         return party;
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Akka.Actor;
 
 namespace LockActors.Table;
@@ -24,15 +23,9 @@ internal sealed partial class LockTable
             return;
         }
 
-        // One lookup finds the key or files a new entry for it: a key not in use is always granted.
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var inUse);
-        if (!inUse)
-        {
-            slot = new KeyEntry(key, terms.Capacity);
-        }
-
-        var entry = slot!;
-        if (inUse)
+        // A key not in use is always granted.
+        _keys.TryGetValue(key, out var entry);
+        if (entry is not null)
         {
             if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.TryLock)))
             {
@@ -52,7 +45,9 @@ internal sealed partial class LockTable
             }
         }
 
-        GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
+        var owning = Enlist(owner);
+        entry ??= AddEntry(key, terms.Capacity, owning);
+        GrantNow(owning, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
     }
 
     /// <summary><see cref="LockActors.Await"/> of an ordinary exclusive lock.</summary>
@@ -73,16 +68,15 @@ internal sealed partial class LockTable
             return;
         }
 
-        // One lookup finds the key or files a new entry for it: a key not in use is granted at once.
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out var inUse);
-        if (!inUse)
+        // A key not in use is granted at once.
+        if (!_keys.TryGetValue(key, out var entry))
         {
-            var added = slot = new KeyEntry(key, terms.Capacity);
-            GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
+            var newcomer = Enlist(owner);
+            var added = AddEntry(key, terms.Capacity, newcomer);
+            GrantNow(newcomer, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
             return;
         }
 
-        var entry = slot!;
         if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.Await)))
         {
             return;
@@ -98,7 +92,7 @@ internal sealed partial class LockTable
 
         if (CanGrantNow(entry, terms))
         {
-            GrantNow(owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
+            GrantNow(party is null ? Enlist(owner) : Rejoin(party), owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
             return;
         }
 
@@ -157,19 +151,16 @@ internal sealed partial class LockTable
             return;
         }
 
-        var resolved = new KeyEntry[keyList.Length];
-        for (var i = 0; i < keyList.Length; i++)
-        {
-            resolved[i] = entries[i] ?? AddEntry(keyList[i], terms.Capacity);
-        }
-
+        // The owner is enlisted (watched) before anything changes, as a watch can throw.
+        var owning = party is null ? Enlist(owner) : Rejoin(party);
+        var resolved = ResolveEntries(keyList, entries, terms.Capacity, owning);
         if (grantableNow)
         {
-            GrantNow(owner, replyTo, keyList, isMulti: true, resolved, terms);
+            GrantNow(owning, owner, replyTo, keyList, isMulti: true, resolved, terms);
             return;
         }
 
-        Enqueue(Enlist(owner), replyTo, keyList, isMulti: true, resolved, terms, deadline);
+        Enqueue(owning, replyTo, keyList, isMulti: true, resolved, terms, deadline);
     }
 
     /// <summary><see cref="LockActors.Release"/>: release the grant's keys if the owner holds them all under its token.</summary>

@@ -109,11 +109,66 @@ internal sealed partial class LockTable
         _deadlines.Rearm();
     }
 
-    private KeyEntry AddEntry(object key, int capacity)
+    /// <summary>
+    /// Files an entry for a key coming into use by <paramref name="owner"/>, which is enlisted
+    /// already. Filing calls the key's own code; should it throw, the owner is let go again, so the
+    /// table is as it was.
+    /// </summary>
+    private KeyEntry AddEntry(object key, int capacity, Party owner)
     {
         var entry = new KeyEntry(key, capacity);
-        _keys.Add(key, entry);
+        try
+        {
+            _keys.Add(key, entry);
+        }
+        catch (Exception)
+        {
+            Forget(owner);
+            throw;
+        }
+
         return entry;
+    }
+
+    /// <summary>
+    /// The entries of a request's keys: those found, and new ones filed for the rest. Should filing
+    /// one throw, those filed before it are taken out again and the owner let go, so the table is as
+    /// it was.
+    /// </summary>
+    private KeyEntry[] ResolveEntries(object[] keys, KeyEntry?[] found, int capacity, Party owner)
+    {
+        var resolved = new KeyEntry[keys.Length];
+        var i = 0;
+        try
+        {
+            for (; i < keys.Length; i++)
+            {
+                if (found[i] is { } existing)
+                {
+                    resolved[i] = existing;
+                    continue;
+                }
+
+                var entry = new KeyEntry(keys[i], capacity);
+                _keys.Add(keys[i], entry);
+                resolved[i] = entry;
+            }
+        }
+        catch (Exception)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (found[j] is null)
+                {
+                    _keys.Remove(keys[j]);
+                }
+            }
+
+            Forget(owner);
+            throw;
+        }
+
+        return resolved;
     }
 
     /// <summary>
@@ -123,9 +178,8 @@ internal sealed partial class LockTable
     /// those can never be granted now and are refused as self-deadlocks (which may free a queue's
     /// first place, hence the settle).
     /// </summary>
-    private void GrantNow(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms)
+    private void GrantNow(Party party, IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms)
     {
-        var party = Enlist(owner);
         var grant = NextGrant(owner, keys, isMulti, terms.Mode, terms.Permits);
         foreach (var entry in entries)
         {

@@ -102,4 +102,23 @@ public sealed class MisbehavingReferenceSpecs : LockSpecBase
 
         public override bool Equals(object? obj) => ReferenceEquals(this, obj);
     }
+
+    [Fact]
+    public void A_request_for_an_owner_whose_watch_throws_is_refused_and_leaves_the_key_free()
+    {
+        var (manager, keeper) = SetUp();
+        var asker = CreateTestProbe();
+        var owner = new ThrowingRef("unwatchable", watchThrows: true);
+
+        asker.Send(manager, new TryLock("k") { Owner = owner });
+        Assert.Equal(RefusalReason.InvalidRequest, asker.ExpectMsg<LockRefused>(Patience).Reason);
+        asker.Send(manager, new AwaitAll(new object[] { "k", "kept" }) { Owner = owner });
+        Assert.Equal(RefusalReason.InvalidRequest, asker.ExpectMsg<LockRefused>(Patience).Reason);
+
+        AssertFree(manager, "k");
+        var other = CreateTestProbe();
+        Lock(manager, other, "k");
+        AssertManagerIntact(manager, keeper);
+        Assert.Empty(Inspect(manager, "kept").Waiters);
+    }
 }

@@ -55,8 +55,16 @@ internal sealed class RecordingEffects : ILockEffects
 
     public void Forward(IActorRef to, object message, IActorRef? originalSender) => Forwards.Add((to, message, originalSender));
 
+    /// <summary>When set and true for an actor, watching it throws, as a misbehaving reference's watch may.</summary>
+    public Func<IActorRef, bool>? WatchFails { get; set; }
+
     public void Watch(IActorRef actor)
     {
+        if (WatchFails?.Invoke(actor) == true)
+        {
+            throw new InvalidOperationException($"{actor} cannot be watched");
+        }
+
         Watches.Add(actor);
         if (!_watched.Add(actor))
         {
