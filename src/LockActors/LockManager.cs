@@ -341,6 +341,8 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         Timers.StartSingleTimer(ExpireTimerKey, ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
     }
 
+    void ILockEffects.ReportError(string message) => _log.Error("{LockError}", message);
+
     void ILockEffects.StartIdleSweep() =>
         Timers.StartPeriodicTimer(IdleSweepTimerKey, IdleSweepTick.Instance, _idleSweepPeriod);
 

@@ -4,10 +4,16 @@ namespace LockActors.Table;
 /// One key that is held, waited for, or both. Dropped from the table when it is neither. Its own
 /// <see cref="Holding"/> slot serves the first holder; <see cref="Others"/> the rest.
 /// </summary>
-internal sealed class KeyEntry(object key, int capacity) : Holding
+internal sealed class KeyEntry(FiledKey filed, int capacity) : Holding
 {
     /// <summary>The key.</summary>
-    public readonly object Key = key;
+    public readonly object Key = filed.Key;
+
+    /// <summary>The key's hash code when it came into use: the entry is filed under it for good.</summary>
+    public readonly int Hash = filed.Hash;
+
+    /// <summary>The key and hash code the entry is filed under in the table.</summary>
+    public FiledKey Filed => new(Key, Hash);
 
     /// <summary>Null for a plain lock: capacity 1, at most one holder, exclusive, with one permit.</summary>
     private KeySharing? _sharing = capacity > 1 ? new KeySharing(capacity) : null;

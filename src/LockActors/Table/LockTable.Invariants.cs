@@ -15,10 +15,10 @@ internal sealed partial class LockTable
     public void CheckInvariants()
     {
         var holdings = 0;
-        foreach (var (key, entry) in _keys)
+        foreach (var (filed, entry) in _keys)
         {
-            var k = KeyText.Of(key);
-            Check(Equals(entry.Key, key), $"entry for {k} is filed under another key");
+            var k = KeyText.Of(filed.Key);
+            Check(ReferenceEquals(entry.Key, filed.Key) && entry.Hash == filed.Hash, $"entry for {k} is filed under another key");
             Check(!entry.IsIdle, $"key {k} is neither held nor waited for but still in the table");
             Check(entry.Capacity >= 1, $"key {k} has capacity {entry.Capacity}");
             var permits = 0;
@@ -30,7 +30,7 @@ internal sealed partial class LockTable
                 Check(holders.Add(holder), $"{holder.Actor} holds key {k} twice");
                 Check(_parties.TryGetValue(holder.Actor, out var p) && p == holder, $"owner of {k} is not a known party");
                 Check(holding.Token > 0 && holding.Token <= _lastToken, $"key {k} is held under token {holding.Token}, which was never handed out");
-                Check(holding.MultiKeys is null || holding.MultiKeys.Contains(entry.Key), $"key {k} is not among the keys of its multi-key grant");
+                Check(holding.MultiKeys is null || (holding.MultiKeys.Any(key => ReferenceEquals(key, entry.Key)) || holding.MultiKeys.Any(key => entry.Key.Equals(key))), $"key {k} is not among the keys of its multi-key grant");
                 Check(holding.Permits >= 1 && (holding.Mode == LockMode.Exclusive || holding.Permits == 1), $"a holder of {k} holds {holding.Permits} permits in mode {holding.Mode}");
                 Check(holding.Entry == entry, $"a holding of {k} points to another key");
                 permits += holding.Permits;
@@ -88,7 +88,7 @@ internal sealed partial class LockTable
             {
                 held++;
                 var entry = holding.Entry;
-                Check(holding.Holder == party && entry.HoldingOf(party) == holding && _keys.TryGetValue(entry.Key, out var e) && e == entry,
+                Check(holding.Holder == party && entry.HoldingOf(party) == holding && _keys.TryGetValue(entry.Filed, out var e) && e == entry,
                     $"party {actor} lists key {KeyText.Of(entry.Key)} that it does not hold");
             }
 
@@ -107,7 +107,7 @@ internal sealed partial class LockTable
                         linked = n == node;
                     }
 
-                    Check(linked && _keys.TryGetValue(node.Entry.Key, out var e) && e == node.Entry,
+                    Check(linked && _keys.TryGetValue(node.Entry.Filed, out var e) && e == node.Entry,
                         $"a wait of {actor} is missing from the queue of {KeyText.Of(node.Entry.Key)}");
                 }
             }

@@ -14,7 +14,7 @@ internal sealed partial class LockTable
             return;
         }
 
-        _keys.TryGetValue(key, out var entry);
+        _keys.TryGetValue(FiledKey.Of(key), out var entry);
         _fx.Send(replyTo, new KeyOwner(key, entry is null ? null : OldestHolding(entry)?.Holder!.Actor));
     }
 
@@ -28,7 +28,7 @@ internal sealed partial class LockTable
             return;
         }
 
-        _keys.TryGetValue(key, out var entry);
+        _keys.TryGetValue(FiledKey.Of(key), out var entry);
         if (entry is null || entry.IsFree)
         {
             _fx.Send(sender, new NoOwner(key));
@@ -65,7 +65,7 @@ internal sealed partial class LockTable
     /// <summary>The status of one key, as <see cref="LockActors.Inspect"/> reports it.</summary>
     public KeyStatus Status(object key)
     {
-        if (!_keys.TryGetValue(key, out var entry))
+        if (!_keys.TryGetValue(FiledKey.Of(key), out var entry))
         {
             return new KeyStatus(key, null, null, []);
         }

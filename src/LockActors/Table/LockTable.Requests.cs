@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Akka.Actor;
 
 namespace LockActors.Table;
@@ -24,7 +25,8 @@ internal sealed partial class LockTable
         }
 
         // A key not in use is always granted.
-        _keys.TryGetValue(key, out var entry);
+        var filed = FiledKey.Of(key);
+        _keys.TryGetValue(filed, out var entry);
         if (entry is not null)
         {
             if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.TryLock)))
@@ -46,7 +48,7 @@ internal sealed partial class LockTable
         }
 
         var owning = Enlist(owner);
-        entry ??= AddEntry(key, terms.Capacity, owning);
+        entry ??= AddEntry(filed, terms.Capacity, owning);
         GrantNow(owning, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
     }
 
@@ -69,10 +71,11 @@ internal sealed partial class LockTable
         }
 
         // A key not in use is granted at once.
-        if (!_keys.TryGetValue(key, out var entry))
+        var filed = FiledKey.Of(key);
+        if (!_keys.TryGetValue(filed, out var entry))
         {
             var newcomer = Enlist(owner);
-            var added = AddEntry(key, terms.Capacity, newcomer);
+            var added = AddEntry(filed, terms.Capacity, newcomer);
             GrantNow(newcomer, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
             return;
         }
@@ -122,12 +125,14 @@ internal sealed partial class LockTable
         }
 
         var keyList = Snapshot(keys!);
+        var filedKeys = new FiledKey[keyList.Length];
         var entries = new KeyEntry?[keyList.Length];
         var party = FindParty(owner);
         var grantableNow = true;
         for (var i = 0; i < keyList.Length; i++)
         {
-            _keys.TryGetValue(keyList[i], out var entry);
+            filedKeys[i] = FiledKey.Of(keyList[i]);
+            _keys.TryGetValue(filedKeys[i], out var entry);
             if (entry is not null && !SameCapacity(replyTo, entry, terms, nameof(LockActors.AwaitAll)))
             {
                 return;
@@ -153,7 +158,7 @@ internal sealed partial class LockTable
 
         // The owner is enlisted (watched) before anything changes, as a watch can throw.
         var owning = party is null ? Enlist(owner) : Rejoin(party);
-        var resolved = ResolveEntries(keyList, entries, terms.Capacity, owning);
+        var resolved = ResolveEntries(filedKeys, entries, terms.Capacity, owning);
         if (grantableNow)
         {
             GrantNow(owning, owner, replyTo, keyList, isMulti: true, resolved, terms);
@@ -325,7 +330,7 @@ internal sealed partial class LockTable
         for (var i = 0; i < keys.Count; i++)
         {
             var key = keys[i];
-            _keys.TryGetValue(key, out var entry);
+            var entry = EntryOfReleasedKey(party, key);
             if (entry is null || entry.IsFree)
             {
                 _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotLocked, null));
@@ -348,5 +353,44 @@ internal sealed partial class LockTable
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The entry of a key named in a release: looked up by the key's hash code; when that finds
+    /// nothing or the key's own code throws, searched for among the owner's holdings by the very key
+    /// object (O(the owner's holdings), on that path only). So a key whose hash code changed or
+    /// started throwing while it was locked is still released, and the fault is reported.
+    /// </summary>
+    private KeyEntry? EntryOfReleasedKey(Party? party, object key)
+    {
+        Exception? failure = null;
+        try
+        {
+            if (_keys.TryGetValue(FiledKey.Of(key), out var entry))
+            {
+                return entry;
+            }
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        for (var holding = party?.Held.First; holding is not null; holding = party!.Held.Next(holding))
+        {
+            if (ReferenceEquals(holding.Entry.Key, key))
+            {
+                var fault = failure is null ? "changed its hash code" : $"threw {failure.GetType().Name} when hashed or compared";
+                _fx.ReportError($"Key {KeyText.Of(key)} {fault} while it was locked; it was released all the same, but a key must not change while it is locked.");
+                return holding.Entry;
+            }
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        return null;
     }
 }

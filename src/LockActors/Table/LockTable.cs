@@ -41,7 +41,7 @@ internal sealed partial class LockTable
     public const long Never = DeadlineSchedule.Never;
 
     // Key → its entry, for every key held or waited for.
-    private readonly Dictionary<object, KeyEntry> _keys = new();
+    private readonly Dictionary<FiledKey, KeyEntry> _keys = new(FiledKeyComparer.Instance);
 
     // Actor → its party, for every actor that holds, waits, or is kept watched while idle.
     private readonly Dictionary<IActorRef, Party> _parties = new();
@@ -114,7 +114,7 @@ internal sealed partial class LockTable
     /// already. Filing calls the key's own code; should it throw, the owner is let go again, so the
     /// table is as it was.
     /// </summary>
-    private KeyEntry AddEntry(object key, int capacity, Party owner)
+    private KeyEntry AddEntry(FiledKey key, int capacity, Party owner)
     {
         var entry = new KeyEntry(key, capacity);
         try
@@ -135,7 +135,7 @@ internal sealed partial class LockTable
     /// one throw, those filed before it are taken out again and the owner let go, so the table is as
     /// it was.
     /// </summary>
-    private KeyEntry[] ResolveEntries(object[] keys, KeyEntry?[] found, int capacity, Party owner)
+    private KeyEntry[] ResolveEntries(FiledKey[] keys, KeyEntry?[] found, int capacity, Party owner)
     {
         var resolved = new KeyEntry[keys.Length];
         var i = 0;
@@ -263,8 +263,9 @@ internal sealed partial class LockTable
         {
             if (entry.IsIdle)
             {
-                // An entry can be queued here more than once; only the first visit removes it.
-                _keys.Remove(entry.Key);
+                // An entry can be queued here more than once; only the first visit removes it. It is
+                // taken out by the hash code it was filed under, without asking the key again.
+                _keys.Remove(entry.Filed);
                 continue;
             }
 

@@ -64,4 +64,88 @@ public sealed class MisbehavingInputSpecs
         Assert.IsType<Released>(_t.ReleaseKeys(_a, "held"));
         Assert.Equal(_b, _t.OwnerOf("held"));
     }
+
+    /// <summary>A key whose hash code can start throwing, and whose Equals may always throw; equal only to itself.</summary>
+    private sealed class TreacherousKey(string name, bool equalsThrows)
+    {
+        public bool HashThrows { get; set; }
+
+        public override int GetHashCode() =>
+            HashThrows ? throw new InvalidOperationException($"{name} has no hash code any more") : 17;
+
+        public override bool Equals(object? obj) =>
+            equalsThrows ? throw new InvalidOperationException($"{name} cannot be compared") : ReferenceEquals(this, obj);
+
+        public override string ToString() => name;
+    }
+
+    public enum Departure
+    {
+        Release,
+        Goodbye,
+        Death,
+    }
+
+    [Theory]
+    [InlineData(false, Departure.Release)]
+    [InlineData(false, Departure.Goodbye)]
+    [InlineData(false, Departure.Death)]
+    [InlineData(true, Departure.Release)]
+    [InlineData(true, Departure.Goodbye)]
+    [InlineData(true, Departure.Death)]
+    public void A_key_whose_hash_starts_throwing_while_locked_is_released_with_one_reply_and_its_waiters_are_served(bool equalsThrows, Departure departure)
+    {
+        var key = new TreacherousKey("K", equalsThrows);
+        var grant = _t.AcquireAll(_a, key, "b");
+        _t.Await(_b, "b", Timeout.InfiniteTimeSpan);
+        key.HashThrows = true;
+
+        switch (departure)
+        {
+            case Departure.Release:
+                Assert.Equal(grant.Keys, Assert.IsType<Released>(_t.Release(_a, grant)).Keys);
+                Assert.Contains(_t.Effects.Errors, e => e.Contains("K"));
+                break;
+            case Departure.Goodbye:
+                Assert.IsType<GoodbyeDone>(_t.Goodbye(_a));
+                break;
+            default:
+                _t.Terminated(_a);
+                break;
+        }
+
+        Assert.Equal(_b, _t.OwnerOf("b"));
+        Assert.Single(_t.Effects.To<LockAcquired>(_b));
+        Assert.Equal(1, _t.Table.KeyCount);
+        Assert.Equal(1, _t.Table.PartyCount);
+    }
+
+    /// <summary>A key whose hash code follows a field that can be changed after it was locked.</summary>
+    private sealed class MutableKey(int id)
+    {
+        public int Id { get; set; } = id;
+
+        public override int GetHashCode() => Id;
+
+        public override bool Equals(object? obj) => obj is MutableKey other && other.Id == Id;
+
+        public override string ToString() => $"mutable-{Id}";
+    }
+
+    [Fact]
+    public void A_key_mutated_while_locked_is_reported_on_release_and_its_entry_is_removed()
+    {
+        var key = new MutableKey(1);
+        var grant = _t.Acquire(_a, key);
+        _t.Await(_b, key, Timeout.InfiniteTimeSpan);
+        key.Id = 2;
+
+        Assert.IsType<Released>(_t.Release(_a, grant));
+
+        Assert.Contains(_t.Effects.Errors, e => e.Contains("mutable-2") && e.Contains("hash code"));
+        var handedOn = _t.Effects.Last<LockAcquired>(_b).Grant;
+        Assert.IsType<Released>(_t.Release(_b, handedOn));
+        Assert.Equal(0, _t.Table.KeyCount);
+        Assert.Equal(0, _t.Table.PartyCount);
+    }
 }

@@ -88,6 +88,11 @@ internal sealed class RecordingEffects : ILockEffects
 
     public void StartIdleSweep() => IdleSweepsStarted++;
 
+    /// <summary>Every error the table reported, in order.</summary>
+    public List<string> Errors { get; } = new();
+
+    public void ReportError(string message) => Errors.Add(message);
+
     /// <summary>What Akka does when a watched actor terminates: the watch ends by itself.</summary>
     public void ActorDied(IActorRef actor) => _watched.Remove(actor);
 
