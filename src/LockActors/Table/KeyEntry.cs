@@ -12,8 +12,8 @@ internal sealed class KeyEntry(FiledKey filed, int capacity) : Holding
     /// <summary>The key's hash code when it came into use: the entry is filed under it for good.</summary>
     public readonly int Hash = filed.Hash;
 
-    /// <summary>The key and hash code the entry is filed under in the table.</summary>
-    public FiledKey Filed => new(Key, Hash);
+    /// <summary>The key and hash code the entry is filed under, matching only this very key object: finding or removing the entry by it calls none of the key's code.</summary>
+    public FiledKey Filed => new(Key, Hash, byIdentity: true);
 
     /// <summary>Null for a plain lock: capacity 1, at most one holder, exclusive, with one permit.</summary>
     private KeySharing? _sharing = capacity > 1 ? new KeySharing(capacity) : null;

@@ -196,9 +196,27 @@ internal sealed partial class LockTable
         {
             var first = holdings[0];
             IReadOnlyList<object> keys = first.MultiKeys is { } all
-                ? all.Where(k => holdings.Exists(h => Equals(h.Entry.Key, k))).ToArray()
+                ? all.Where(k => holdings.Exists(h => SameKey(h.Entry.Key, k))).ToArray()
                 : [first.Entry.Key];
             yield return MakeGrant(keys, first.MultiKeys is not null, party.Actor, token, first.Mode, first.Permits);
+        }
+    }
+
+    /// <summary>True when two keys are the same object or equal; a key whose Equals throws is equal only to itself.</summary>
+    private static bool SameKey(object held, object named)
+    {
+        if (ReferenceEquals(held, named))
+        {
+            return true;
+        }
+
+        try
+        {
+            return held.Equals(named);
+        }
+        catch (Exception)
+        {
+            return false;
         }
     }
 }

@@ -8,12 +8,16 @@ namespace LockActors.Table;
 /// timeout) through <see cref="ILockEffects"/>.
 /// </summary>
 /// <remarks>
-/// <para>Representation: key → <see cref="KeyEntry"/> (its holders, capacity, and queue of
-/// <see cref="WaitNode"/>s); actor → <see cref="Party"/> (its holdings, its pending waits); the
-/// deadlines of timed waits (<see cref="DeadlineSchedule"/>); the owners kept watched while idle
-/// (<see cref="IdleOwners"/>). Every list is an <see cref="IntrusiveList{T, TLinks}"/>. The first holder of a key lives in the entry itself, later ones (shared or
-/// semaphore holders) in <see cref="KeyEntry.Others"/>. A wait is linked into the queue of each of
-/// its keys, so withdrawing it costs O(its keys).</para>
+/// <para>Representation: key (filed with its hash code, see <see cref="FiledKey"/>) →
+/// <see cref="KeyEntry"/> (its holders, capacity, and queue of <see cref="WaitNode"/>s); actor →
+/// <see cref="Party"/> (its holdings, its pending waits); the deadlines of timed waits
+/// (<see cref="DeadlineSchedule"/>); the owners kept watched while idle (<see cref="IdleOwners"/>).
+/// Every list is an <see cref="IntrusiveList{T, TLinks}"/>. The first holder of a key lives in the
+/// entry itself, later ones (shared or semaphore holders) in <see cref="KeyEntry.Others"/>. A wait
+/// is linked into the queue of each of its keys, so withdrawing it costs O(its keys).</para>
+/// <para>User code (a key's GetHashCode, Equals and ToString, a reference's watch) is called
+/// before an operation changes anything, or the change is completed regardless: an exception from
+/// it leaves the table as it was.</para>
 /// <para>Queue discipline: each key's queue is ordered by priority (higher first), then arrival.
 /// A key admits a request when it is free; or when both the holders and the request are shared;
 /// or when both are exclusive and the permits held plus the permits asked fit in the capacity
@@ -160,7 +164,7 @@ internal sealed partial class LockTable
             {
                 if (found[j] is null)
                 {
-                    _keys.Remove(keys[j]);
+                    _keys.Remove(resolved[j].Filed);
                 }
             }
 

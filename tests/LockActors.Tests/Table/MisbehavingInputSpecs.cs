@@ -70,11 +70,13 @@ public sealed class MisbehavingInputSpecs
     {
         public bool HashThrows { get; set; }
 
+        public bool EqualsThrows { get; set; } = equalsThrows;
+
         public override int GetHashCode() =>
             HashThrows ? throw new InvalidOperationException($"{name} has no hash code any more") : 17;
 
         public override bool Equals(object? obj) =>
-            equalsThrows ? throw new InvalidOperationException($"{name} cannot be compared") : ReferenceEquals(this, obj);
+            EqualsThrows ? throw new InvalidOperationException($"{name} cannot be compared") : ReferenceEquals(this, obj);
 
         public override string ToString() => name;
     }
@@ -118,6 +120,36 @@ public sealed class MisbehavingInputSpecs
         Assert.Single(_t.Effects.To<LockAcquired>(_b));
         Assert.Equal(1, _t.Table.KeyCount);
         Assert.Equal(1, _t.Table.PartyCount);
+    }
+
+    [Fact]
+    public void Keys_with_one_hash_code_whose_Equals_starts_throwing_while_locked_are_released_and_removed()
+    {
+        var first = new TreacherousKey("K1", equalsThrows: false);
+        var second = new TreacherousKey("K2", equalsThrows: false);
+        var firstGrant = _t.Acquire(_a, first);
+        var secondGrant = _t.Acquire(_b, second);
+        first.EqualsThrows = second.EqualsThrows = true;
+
+        Assert.IsType<Released>(_t.Release(_a, firstGrant));
+        Assert.IsType<Released>(_t.Release(_b, secondGrant));
+
+        Assert.Equal(0, _t.Table.KeyCount);
+        Assert.Equal(0, _t.Table.PartyCount);
+    }
+
+    [Fact]
+    public void Dropping_the_state_tells_the_lost_grant_of_a_key_whose_Equals_started_throwing()
+    {
+        var key = new TreacherousKey("K", equalsThrows: false);
+        var grant = _t.AcquireAll(_a, key, "b");
+        key.EqualsThrows = true;
+
+        _t.Table.DropAll("the lock manager stopped");
+
+        var lost = Assert.Single(_t.Effects.To<LockLost>(_a));
+        Assert.Equal(grant.Keys, lost.Grant.Keys);
+        Assert.Equal(grant.FencingToken, lost.Grant.FencingToken);
     }
 
     /// <summary>A key whose hash code follows a field that can be changed after it was locked.</summary>
