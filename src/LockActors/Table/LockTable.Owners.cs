@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 
 namespace LockActors.Table;
@@ -48,18 +49,29 @@ internal sealed partial class LockTable
     }
 
     /// <summary>The party of <paramref name="actor"/>, filed and watched now if the table did not know it; no longer idle.</summary>
-    /// <remarks>The watch comes first: it calls the reference's own code, which may throw, and then nothing has changed.</remarks>
+    /// <remarks>
+    /// One lookup finds the party or reserves its slot. The watch calls the reference's own code;
+    /// should it throw, the slot is taken out again, so the table is as it was.
+    /// </remarks>
     private Party Enlist(IActorRef actor)
     {
-        if (_parties.TryGetValue(actor, out var known))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_parties, actor, out var known);
+        if (known)
         {
-            return Rejoin(known);
+            return Rejoin(slot!);
         }
 
-        _fx.Watch(actor);
-        var party = new Party(actor);
-        _parties.Add(actor, party);
-        return party;
+        try
+        {
+            _fx.Watch(actor);
+        }
+        catch (Exception)
+        {
+            _parties.Remove(actor);
+            throw;
+        }
+
+        return slot = new Party(actor);
     }
 
     /// <summary>The party of <paramref name="actor"/>, or null when the table does not know it.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 
 namespace LockActors.Table;
@@ -24,32 +25,36 @@ internal sealed partial class LockTable
             return;
         }
 
-        // A key not in use is always granted.
+        // One lookup finds the key or reserves its slot: a key not in use is always granted.
         var filed = FiledKey.Of(key);
-        _keys.TryGetValue(filed, out var entry);
-        if (entry is not null)
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, filed, out var inUse);
+        if (!inUse)
         {
-            if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.TryLock)))
-            {
-                return;
-            }
-
-            if (FindParty(owner) is { } party && entry.HoldingOf(party) is not null)
-            {
-                _fx.Send(replyTo, new LockBusy(key, owner));
-                return;
-            }
-
-            if (entry.Head is not null || !entry.Admits(terms.Mode, terms.Permits))
-            {
-                _fx.Send(replyTo, new LockBusy(key, entry.AnyHolder()?.Actor));
-                return;
-            }
+            var newcomer = EnlistForReservedKey(owner, filed);
+            var added = slot = new KeyEntry(filed, terms.Capacity);
+            GrantNow(newcomer, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
+            return;
         }
 
-        var owning = Enlist(owner);
-        entry ??= AddEntry(filed, terms.Capacity, owning);
-        GrantNow(owning, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
+        var entry = slot!;
+        if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.TryLock)))
+        {
+            return;
+        }
+
+        if (FindParty(owner) is { } party && entry.HoldingOf(party) is not null)
+        {
+            _fx.Send(replyTo, new LockBusy(key, owner));
+            return;
+        }
+
+        if (entry.Head is not null || !entry.Admits(terms.Mode, terms.Permits))
+        {
+            _fx.Send(replyTo, new LockBusy(key, entry.AnyHolder()?.Actor));
+            return;
+        }
+
+        GrantNow(Enlist(owner), owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
     }
 
     /// <summary><see cref="LockActors.Await"/> of an ordinary exclusive lock.</summary>
@@ -70,15 +75,18 @@ internal sealed partial class LockTable
             return;
         }
 
-        // A key not in use is granted at once.
+        // One lookup finds the key or reserves its slot: a key not in use is granted at once.
         var filed = FiledKey.Of(key);
-        if (!_keys.TryGetValue(filed, out var entry))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, filed, out var inUse);
+        if (!inUse)
         {
-            var newcomer = Enlist(owner);
-            var added = AddEntry(filed, terms.Capacity, newcomer);
+            var newcomer = EnlistForReservedKey(owner, filed);
+            var added = slot = new KeyEntry(filed, terms.Capacity);
             GrantNow(newcomer, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
             return;
         }
+
+        var entry = slot!;
 
         if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.Await)))
         {

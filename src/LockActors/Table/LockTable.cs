@@ -114,24 +114,21 @@ internal sealed partial class LockTable
     }
 
     /// <summary>
-    /// Files an entry for a key coming into use by <paramref name="owner"/>, which is enlisted
-    /// already. Filing calls the key's own code; should it throw, the owner is let go again, so the
-    /// table is as it was.
+    /// Enlists the owner of a request for a key whose slot was just reserved (and is still empty).
+    /// The watch calls the reference's own code; should it throw, the slot is taken out again by
+    /// identity, so the table is as it was.
     /// </summary>
-    private KeyEntry AddEntry(FiledKey key, int capacity, Party owner)
+    private Party EnlistForReservedKey(IActorRef owner, FiledKey reserved)
     {
-        var entry = new KeyEntry(key, capacity);
         try
         {
-            _keys.Add(key, entry);
+            return Enlist(owner);
         }
         catch (Exception)
         {
-            Forget(owner);
+            _keys.Remove(new FiledKey(reserved.Key, reserved.Hash, byIdentity: true));
             throw;
         }
-
-        return entry;
     }
 
     /// <summary>
