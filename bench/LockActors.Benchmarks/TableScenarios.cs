@@ -224,14 +224,14 @@ internal sealed class TableScenarios(BenchConfig cfg)
         object key = "key-1-2";
         object[] keys = [key];
         var party = new Party(owner);
-        var entry = new KeyEntry(key, 1);
+        var entry = new KeyEntry(FiledKey.Of(key), 1);
         KeyEntry[] entries = [entry];
         var wait = new Wait(party, owner, entries, keys, false, LockTerms.Default, 0);
         var priority = LockTerms.Default with { Priority = 1 };
         var grant = new LockGrant(keys, false, owner, 1, null);
         var sizes = new (string Name, Func<object> Make)[]
         {
-            ("KeyEntry", () => new KeyEntry(key, 1)),
+            ("KeyEntry", () => new KeyEntry(FiledKey.Of(key), 1)),
             ("KeySharing (what a semaphore or shared key adds to its KeyEntry)", () => new KeySharing(2)),
             ("LockGrant", () => new LockGrant(keys, false, owner, 1, null)),
             ("object[1] (key list)", () => new object[1]),

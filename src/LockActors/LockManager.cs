@@ -37,10 +37,8 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     private readonly LockTable _table;
     private readonly TimeSpan _idleSweepPeriod;
 
-    // Self, read once: Akka's Self and Sender each look the current actor cell up in a thread
-    // static and then call through an interface, which a CPU profile of the Tell protocol put at
-    // about a tenth of the manager's time when every reply read Self and every request Sender
-    // up to three times. The sender is read once per message (see OnReceive).
+    // Self, read once, and the sender once per message (see OnReceive): Akka's Self and Sender
+    // each look the current actor cell up in a thread static, which is not free on every reply.
     private readonly IActorRef _self;
     private bool _stateDropped;
 
@@ -51,7 +49,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         ArgumentNullException.ThrowIfNull(settings);
         _idleSweepPeriod = settings.IdleOwnerWatchTime;
         _self = Self;
-        _table = new LockTable(settings, this);
+        _table = new LockTable(settings, this, lastToken: FirstTokenSeed());
     }
 
     /// <inheritdoc />
@@ -66,7 +64,19 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         return Akka.Actor.Props.Create(() => new LockManager(chosen));
     }
 
-    private static long Now => Environment.TickCount64;
+    /// <summary>The clock deadlines are set from: rounded up, so a deadline is never early (see <see cref="DeadlineClock"/>).</summary>
+    private static long NowRoundedUp => DeadlineClock.NowRoundedUp();
+
+    /// <summary>The clock deadlines are checked against: rounded down, so a wait times out only once its deadline has passed.</summary>
+    private static long NowRoundedDown => DeadlineClock.NowRoundedDown();
+
+    /// <summary>
+    /// The fencing token to count up from: the wall clock in 100 ns ticks. A manager started again
+    /// (after a restart, or in a new process) so hands out tokens above every earlier one, as long as
+    /// the earlier incarnation granted fewer than ten million locks per second of its life and the
+    /// clock was not set back.
+    /// </summary>
+    private static long FirstTokenSeed() => DateTime.UtcNow.Ticks;
 
     /// <inheritdoc />
     protected override void OnReceive(object message)
@@ -78,18 +88,18 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         }
         catch (Exception e)
         {
-            // Only a key whose Equals/GetHashCode/ToString throws gets here: lookups happen before
-            // any change, so the state is intact. Refuse and carry on. The exception comes from
-            // user code too: reading its message or text may throw again, and an exception that
-            // cannot be printed must not reach the logger (it would fail there instead).
+            // Only user code gets here (a key's Equals/GetHashCode/ToString, an owner reference's
+            // watch), and the table calls it before it changes anything, so the state is intact.
+            // Refuse and carry on. Reading the exception's message or text may throw again, and an
+            // exception that cannot be printed must not reach the logger (it would fail there instead).
             var failure = Describe(e, out var printable);
             if (printable)
             {
-                _log.Error(e, "Lock request {Request} from {Sender} failed and was refused", message.GetType().Name, sender);
+                _log.Error(e, "Lock request {Request} from {Sender} failed and was refused", message.GetType().Name, TextOf(sender));
             }
             else
             {
-                _log.Error("Lock request {Request} from {Sender} failed and was refused: {Failure}", message.GetType().Name, sender, failure);
+                _log.Error("Lock request {Request} from {Sender} failed and was refused: {Failure}", message.GetType().Name, TextOf(sender), failure);
             }
 
             SendReply(sender, new LockRefused(null, RefusalReason.InvalidRequest,
@@ -128,10 +138,10 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 if (OwnerOf(m, sender) is { } tryOwner && HasOptions(m, sender)) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m.Options) with { Priority = 0 });
                 break;
             case Await m:
-                if (OwnerOf(m, sender) is { } awaitOwner && HasOptions(m, sender)) _table.Await(awaitOwner, sender, m.Key, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), Now);
+                if (OwnerOf(m, sender) is { } awaitOwner && HasOptions(m, sender)) _table.Await(awaitOwner, sender, m.Key, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
                 break;
             case AwaitAll m:
-                if (OwnerOf(m, sender) is { } allOwner && HasOptions(m, sender)) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), Now);
+                if (OwnerOf(m, sender) is { } allOwner && HasOptions(m, sender)) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
                 break;
             case Release m:
                 if (OwnerOf(m, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);
@@ -165,12 +175,12 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 if (released.Count > 0 && _log.IsInfoEnabled)
                 {
                     _log.Info("Owner {Owner} terminated holding {LockKeys}: released and passed on to waiters",
-                        t.ActorRef, KeyText.OfAll(released));
+                        TextOf(t.ActorRef), KeyText.OfAll(released));
                 }
 
                 break;
             case ExpireTick:
-                _table.ExpireDue(Now);
+                _table.ExpireDue(NowRoundedDown);
                 break;
             case IdleSweepTick:
                 if (!_table.SweepIdleOwners())
@@ -183,7 +193,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 // Rendered here, safely: the logger would call the message's ToString itself,
                 // and one that throws breaks logging for the whole actor system.
                 _log.Warning("LockManager ignored an unknown message {UnknownMessage} of type {MessageType} from {Sender}",
-                    KeyText.Of(message), message.GetType().FullName, sender);
+                    KeyText.Of(message), message.GetType().FullName, TextOf(sender));
                 break;
         }
     }
@@ -228,7 +238,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     {
         if (to is not null && !to.IsNobody())
         {
-            to.Tell(message, _self);
+            Tell(to, message, _self);
             return;
         }
 
@@ -237,12 +247,42 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         {
             case ReleaseFailed f:
                 _log.Error("Could not release key {LockKey} asynchronously: {ReleaseFailure} (current owner {CurrentOwner})",
-                    KeyText.Of(f.Key), f.Cause, f.CurrentOwner);
+                    KeyText.Of(f.Key), f.Cause, TextOf(f.CurrentOwner));
                 break;
             case LockRefused r:
                 _log.Warning("Refused a request that expected no reply: {RefusalReason} for key {LockKey}: {RefusalMessage}",
                     r.Cause, KeyText.Of(r.Key), r.Message);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Tells a reference that came with a request (a sender, an owner, an heir). References are
+    /// user code: one whose Tell throws is logged and otherwise ignored, so a misbehaving
+    /// reference can neither crash the manager nor stop the rest of an operation's replies.
+    /// </summary>
+    private void Tell(IActorRef to, object message, IActorRef sender)
+    {
+        try
+        {
+            to.Tell(message, sender);
+        }
+        catch (Exception e)
+        {
+            _log.Error("Could not send {Message} to {Recipient}: {Failure}", message.GetType().Name, TextOf(to), Describe(e, out _));
+        }
+    }
+
+    /// <summary>An actor reference as text, even when its ToString throws.</summary>
+    private static string TextOf(IActorRef? actor)
+    {
+        try
+        {
+            return actor?.ToString() ?? "nobody";
+        }
+        catch (Exception e)
+        {
+            return $"<{actor!.GetType().Name}: ToString threw {e.GetType().Name}>";
         }
     }
 
@@ -283,24 +323,39 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         if (message is LockLost lost)
         {
             _log.Warning("Lock lost: {LockKeys} of {Owner} under fencing token {FencingToken}: {Reason}",
-                KeyText.OfAll(lost.Grant.Keys), lost.Grant.Owner, lost.Grant.FencingToken, lost.Message);
+                KeyText.OfAll(lost.Grant.Keys), TextOf(lost.Grant.Owner), lost.Grant.FencingToken, lost.Message);
         }
 
         SendReply(to, message);
     }
 
     void ILockEffects.Forward(IActorRef to, object message, IActorRef? originalSender) =>
-        to.Tell(message, originalSender ?? ActorRefs.NoSender);
+        Tell(to, message, originalSender ?? ActorRefs.NoSender!);
 
+    // A watch that throws is let through: the table watches before it changes anything, and the
+    // request is refused (see OnReceive).
     void ILockEffects.Watch(IActorRef actor) => Context.Watch(actor);
 
-    void ILockEffects.Unwatch(IActorRef actor) => Context.Unwatch(actor);
+    void ILockEffects.Unwatch(IActorRef actor)
+    {
+        // The owner is already gone from the table: an unwatch that throws changes nothing.
+        try
+        {
+            Context.Unwatch(actor);
+        }
+        catch (Exception e)
+        {
+            _log.Error("Could not unwatch {Owner}: {Failure}", TextOf(actor), Describe(e, out _));
+        }
+    }
 
     void ILockEffects.WakeAt(long deadline)
     {
-        var delay = Math.Clamp(deadline - Now, 0, MaxTimerDelayMs);
+        var delay = Math.Clamp(deadline - NowRoundedDown, 0, MaxTimerDelayMs);
         Timers.StartSingleTimer(ExpireTimerKey, ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
     }
+
+    void ILockEffects.ReportError(string message) => _log.Error("{LockError}", message);
 
     void ILockEffects.StartIdleSweep() =>
         Timers.StartPeriodicTimer(IdleSweepTimerKey, IdleSweepTick.Instance, _idleSweepPeriod);

@@ -31,4 +31,13 @@ internal interface ILockEffects
     /// until it returns false: an owner that holds nothing is kept watched for now.
     /// </summary>
     void StartIdleSweep();
+
+    /// <summary>
+    /// Report a fault of the caller's that the table handled anyway (a key whose hash code changed
+    /// or started throwing while it was locked); <paramref name="message"/> names the key. Ignored
+    /// unless implemented.
+    /// </summary>
+    void ReportError(string message)
+    {
+    }
 }

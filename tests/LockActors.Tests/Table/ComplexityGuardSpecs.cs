@@ -158,5 +158,9 @@ public sealed class ComplexityGuardSpecs
         public void StartIdleSweep()
         {
         }
+
+        public void ReportError(string message)
+        {
+        }
     }
 }

@@ -529,12 +529,15 @@ internal sealed class ModelRun
                 {
                     Expect(owner, new LockRefused(null, RefusalReason.InvalidRequest, ""));
                 }
-                else if (heir.Equals(owner))
-                {
-                    Expect(owner, new LockRefused(grant.Keys[0], RefusalReason.AlreadyOwner, ""));
-                }
                 else if (CheckOwnership(owner, owner, grant.Keys, grant.FencingToken))
                 {
+                    // Only an owner that passed the ownership check is told it names itself.
+                    if (heir.Equals(owner))
+                    {
+                        Expect(owner, new LockRefused(grant.Keys[0], RefusalReason.AlreadyOwner, ""));
+                        break;
+                    }
+
                     if (grant.Keys.FirstOrDefault(k => IsHeldBy(k, heir)) is { } taken)
                     {
                         Expect(owner, new LockRefused(taken, RefusalReason.AlreadyOwner, ""));

@@ -55,8 +55,16 @@ internal sealed class RecordingEffects : ILockEffects
 
     public void Forward(IActorRef to, object message, IActorRef? originalSender) => Forwards.Add((to, message, originalSender));
 
+    /// <summary>When set and true for an actor, watching it throws, as a misbehaving reference's watch may.</summary>
+    public Func<IActorRef, bool>? WatchFails { get; set; }
+
     public void Watch(IActorRef actor)
     {
+        if (WatchFails?.Invoke(actor) == true)
+        {
+            throw new InvalidOperationException($"{actor} cannot be watched");
+        }
+
         Watches.Add(actor);
         if (!_watched.Add(actor))
         {
@@ -79,6 +87,11 @@ internal sealed class RecordingEffects : ILockEffects
     public int IdleSweepsStarted { get; private set; }
 
     public void StartIdleSweep() => IdleSweepsStarted++;
+
+    /// <summary>Every error the table reported, in order.</summary>
+    public List<string> Errors { get; } = new();
+
+    public void ReportError(string message) => Errors.Add(message);
 
     /// <summary>What Akka does when a watched actor terminates: the watch ends by itself.</summary>
     public void ActorDied(IActorRef actor) => _watched.Remove(actor);
