@@ -149,8 +149,8 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     {
         var done = new TaskCompletionSource<LockHandle?>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The manager times waits out itself; only requests that do not wait need our clock.
-        Send(request, kind, done, timed: kind != RequestKind.Await, ct);
-        return ct.CanBeCanceled ? WithCancellationAsync(done.Task, ct) : done.Task;
+        var number = Send(request, kind, done, timed: kind != RequestKind.Await, ct);
+        return ct.CanBeCanceled ? WithCancellationAsync(done.Task, number, ct) : done.Task;
     }
 
     /// <summary>Sends a release or give-away of this reference's handle; the handle decides what the reply means.</summary>
@@ -163,7 +163,8 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
         return done.Task;
     }
 
-    private void Send(object request, RequestKind kind, object done, bool timed, CancellationToken ct)
+    /// <returns>The request's number, which binds a cancellation or time-out to this request only.</returns>
+    private int Send(object request, RequestKind kind, object done, bool timed, CancellationToken ct)
     {
         // Requests are sequential: the previous one is over (Idle) or timed out (Orphaned).
         _request = request;
@@ -179,15 +180,26 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
         }
 
         _client.Manager.Tell(request, this);
+        return number;
     }
 
-    /// <summary>Only for a cancellable token: the registration ends (waiting for a running callback) before the caller resumes.</summary>
-    private async Task<LockHandle?> WithCancellationAsync(Task<LockHandle?> reply, CancellationToken ct)
+    /// <summary>
+    /// Only for a cancellable token: the registration ends (waiting for a running callback) before
+    /// the caller resumes. The reference may already serve another call by then (the answer
+    /// returned it to the client), so the callback names the request it abandons.
+    /// </summary>
+    private async Task<LockHandle?> WithCancellationAsync(Task<LockHandle?> reply, int number, CancellationToken ct)
     {
-        await using (ct.UnsafeRegister(static s => ((LockOwnerRef)s!).Abandon(), this))
+        await using (ct.UnsafeRegister(static s => ((CancelTarget)s!).Abandon(), new CancelTarget(this, number)))
         {
             return await reply.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The request a cancellation registration abandons.</summary>
+    private sealed class CancelTarget(LockOwnerRef owner, int number)
+    {
+        public void Abandon() => owner.Abandon(number);
     }
 
     /// <summary>Called by the client's timeout list when request <paramref name="number"/> got no answer in time.</summary>
@@ -222,13 +234,14 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     }
 
     /// <summary>
-    /// The caller cancelled the current request. A wait is withdrawn; the task completes (cancelled)
-    /// only once the manager's final answer is in, so a crossing grant is released first.
+    /// The caller cancelled request <paramref name="number"/>. If it is still in flight, a wait is
+    /// withdrawn and the task completes (cancelled) only once the manager's final answer is in, so a
+    /// crossing grant is released first; any other request of this reference is left alone.
     /// </summary>
-    private void Abandon()
+    private void Abandon(int number)
     {
         var state = Volatile.Read(ref _state);
-        if ((state & PhaseMask) != InFlight || Interlocked.CompareExchange(ref _state, (state & ~PhaseMask) | Cancelling, state) != state)
+        if (state != (number | InFlight) || Interlocked.CompareExchange(ref _state, number | Cancelling, state) != state)
         {
             return;
         }
