@@ -89,6 +89,10 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     // lock given to this owner. The lock's end then stops the reference instead of reusing it.
     private bool _tainted;
 
+    // Answers owed to timed-out requests sent before the request in flight: the next that many
+    // answers are theirs (see Send).
+    private int _lateAnswers;
+
     // Nearly always one watcher (the manager), in one field; a list (locked) only if others watch too.
     private IInternalActorRef? _watcher;
     private List<IInternalActorRef>? _moreWatchers;
@@ -171,8 +175,30 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
         _kind = kind;
         _done = done;
         _pendingToken = ct;
-        var number = (Volatile.Read(ref _state) & ~PhaseMask) + OneRequest;
-        Interlocked.Exchange(ref _state, number | InFlight);
+        int number;
+        while (true)
+        {
+            // A timed-out request's answer is still owed (a handle's retry after a time-out): the
+            // manager answers in order, so the next answer is that request's, not this one's.
+            var state = Volatile.Read(ref _state);
+            var orphaned = (state & PhaseMask) == Orphaned;
+            if (orphaned)
+            {
+                Interlocked.Increment(ref _lateAnswers);
+            }
+
+            number = (state & ~PhaseMask) + OneRequest;
+            if (Interlocked.CompareExchange(ref _state, number | InFlight, state) == state)
+            {
+                break;
+            }
+
+            // The late answer came in meanwhile.
+            if (orphaned)
+            {
+                Interlocked.Decrement(ref _lateAnswers);
+            }
+        }
 
         if (timed)
         {
@@ -220,6 +246,9 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
                 break;
             }
         }
+
+        // Its late answer may still come, perhaps while a retry waits: never serve another lock.
+        Volatile.Write(ref _tainted, true);
 
         var timeout = new TimeoutException(
             $"The lock manager {_client.Manager.Path} did not answer {_request!.GetType().Name} within {_client.RequestTimeout}.");
@@ -275,6 +304,14 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
                 return;
         }
 
+        if (Volatile.Read(ref _lateAnswers) > 0)
+        {
+            // The answer of a request that timed out before the one in flight was sent.
+            Interlocked.Decrement(ref _lateAnswers);
+            Volatile.Read(ref _handle)?.OnLateAnswer(message);
+            return;
+        }
+
         while (true)
         {
             var state = Volatile.Read(ref _state);
@@ -293,6 +330,16 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
                 case Cancelling or Orphaned when message is LockAcquired acquired:
                     // Crossed the cancellation or time-out in flight: give it straight back.
                     _client.Manager.Tell(new Release(acquired.Grant) { Owner = _namedOwner }, this);
+                    return;
+                case Orphaned when Volatile.Read(ref _handle) is { } handle:
+                    // A handle request that timed out while the handle stayed held (explicit owner):
+                    // the late answer tells the handle what became of its lock.
+                    if (Interlocked.CompareExchange(ref _state, idle, state) != state)
+                    {
+                        continue;
+                    }
+
+                    handle.OnLateAnswer(message);
                     return;
                 case Cancelling or Orphaned:
                     // The final answer of an abandoned request.
