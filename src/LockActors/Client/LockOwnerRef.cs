@@ -1,29 +1,6 @@
 using Akka.Actor;
-using Akka.Dispatch.SysMsg;
 
 namespace LockActors.Client;
-
-/// <summary>What a request of a <see cref="LockOwnerRef"/> is for, which decides how its reply completes the caller's task.</summary>
-internal enum RequestKind
-{
-    /// <summary>TryLock for <c>LockClient.TryLockAsync</c>: busy gives null.</summary>
-    TryLock,
-
-    /// <summary>TryLock for <c>LockClient.LockAsync</c>: busy throws <see cref="LockBusyException"/>.</summary>
-    Lock,
-
-    /// <summary>Await or AwaitAll: the manager times the wait out; cancellation withdraws it.</summary>
-    Await,
-
-    /// <summary><see cref="LockHandle.ReleaseAsync"/>.</summary>
-    Release,
-
-    /// <summary><see cref="LockHandle.DisposeAsync"/>: a lock already gone is no error.</summary>
-    Dispose,
-
-    /// <summary><see cref="LockHandle.GiveAwayAsync"/>.</summary>
-    GiveAway,
-}
 
 /// <summary>
 /// The lightweight actor reference behind a <see cref="LockHandle"/>: the address the manager
@@ -50,7 +27,7 @@ internal enum RequestKind
 /// taken on a fresh object goes through the runtime's slow path and leaves a sync block for the
 /// finalizer thread, and a busy client makes many of these references.</para>
 /// </remarks>
-internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
+internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
 {
     // The request's phase, in the low bits of _state: a completion moves it out of InFlight or
     // Cancelling exactly once. The bits above count requests, so a time-out aimed at one request
@@ -65,12 +42,8 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     /// <summary>Never a request's number (numbers are multiples of <see cref="OneRequest"/>).</summary>
     internal const int NoRequest = -1;
 
-    // Stands in the watcher slot once stopped.
-    private static readonly IInternalActorRef StoppedMark = Nobody.Instance;
-
     private readonly LockClient _client;
     private readonly IActorRef? _namedOwner;
-    private readonly int _hashCode;
     private int _state;
 
     // The request in flight: written before _state announces it, read by whoever completes it.
@@ -93,31 +66,13 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     // answers are theirs (see Send).
     private int _lateAnswers;
 
-    // Nearly always one watcher (the manager), in one field; a list (locked) only if others watch too.
-    private IInternalActorRef? _watcher;
-    private List<IInternalActorRef>? _moreWatchers;
-    private int _stopped;
 
     public LockOwnerRef(LockClient client, IActorRefProvider provider)
+        : base(provider)
     {
         _client = client;
         _namedOwner = client.Owner;
-        Provider = provider;
-        Path = provider.TempPath();
-        _hashCode = base.GetHashCode();
     }
-
-    public override IActorRefProvider Provider { get; }
-
-    public override ActorPath Path { get; }
-
-    /// <summary>
-    /// The hash Akka gives any reference (from the path and uid), computed once: the manager and
-    /// its DeathWatch look this owner up several times per lock, and the base hashes the whole
-    /// path (address and element strings) every time.
-    /// </summary>
-    /// <returns>The same value as <see cref="ActorRefBase.GetHashCode"/>, so equal references still hash alike.</returns>
-    public override int GetHashCode() => _hashCode;
 
     /// <summary>The next reference on the client's list of references it times (see <see cref="RequestTimeouts"/>).</summary>
     internal LockOwnerRef? TimeoutNext;
@@ -451,105 +406,4 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
 
     /// <summary>The client's pool had no room for this idle reference: stopped, so the manager stops watching it now.</summary>
     public void Dispose() => Stop();
-
-    public override void SendSystemMessage(ISystemMessage message)
-    {
-        switch (message)
-        {
-            case Watch watch when Equals(watch.Watchee, this):
-                AddWatcher(watch.Watcher);
-                return;
-            case Unwatch unwatch when Equals(unwatch.Watchee, this):
-                RemoveWatcher(unwatch.Watcher);
-                return;
-        }
-    }
-
-    private void AddWatcher(IInternalActorRef watcher)
-    {
-        var previous = Interlocked.CompareExchange(ref _watcher, watcher, null);
-        if (previous is null)
-        {
-            return; // Stop swaps the slot, so it will tell this watcher.
-        }
-
-        if (ReferenceEquals(previous, StoppedMark))
-        {
-            Notify(watcher);
-            return;
-        }
-
-        var more = MoreWatchers();
-        lock (more)
-        {
-            if (Volatile.Read(ref _stopped) == 0)
-            {
-                more.Add(watcher);
-                return;
-            }
-        }
-
-        Notify(watcher);
-    }
-
-    private void RemoveWatcher(IInternalActorRef watcher)
-    {
-        var current = Volatile.Read(ref _watcher);
-        if (current is not null && !ReferenceEquals(current, StoppedMark) && current.Equals(watcher) &&
-            ReferenceEquals(Interlocked.CompareExchange(ref _watcher, null, current), current))
-        {
-            return;
-        }
-
-        if (Volatile.Read(ref _moreWatchers) is { } more)
-        {
-            lock (more)
-            {
-                more.Remove(watcher);
-            }
-        }
-    }
-
-    private List<IInternalActorRef> MoreWatchers()
-    {
-        var created = new List<IInternalActorRef>();
-        return Interlocked.CompareExchange(ref _moreWatchers, created, null) ?? created;
-    }
-
-    private void Notify(IInternalActorRef watcher) =>
-        watcher.SendSystemMessage(new DeathWatchNotification(this, existenceConfirmed: true, addressTerminated: false));
-
-    /// <summary>Ends this owner: every watcher learns it terminated, so the manager frees anything it still holds.</summary>
-    public override void Stop()
-    {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
-        {
-            return;
-        }
-
-        _client.Unregister(this);
-
-        var watcher = Interlocked.Exchange(ref _watcher, StoppedMark);
-        if (watcher is not null)
-        {
-            Notify(watcher);
-        }
-
-        if (Volatile.Read(ref _moreWatchers) is not { } more)
-        {
-            return;
-        }
-
-        IInternalActorRef[] others;
-        lock (more)
-        {
-            others = [.. more];
-            more.Clear();
-        }
-
-        foreach (var other in others)
-        {
-            Notify(other);
-        }
-    }
 }
