@@ -74,6 +74,9 @@ public sealed partial class LockClient
     // Holds the references of ended locks; one it has no room for is disposed, which stops it.
     private readonly ObjectPool<LockOwnerRef> _owners;
 
+    // Set by the client's ManagerWatch when the manager terminated: why; every call then fails at once.
+    private string? _managerGone;
+
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
     /// <param name="locks">The manager (or a reference that forwards to it).</param>
     /// <param name="options">Owner and timeouts; null for the defaults.</param>
@@ -105,6 +108,7 @@ public sealed partial class LockClient
         Manager = locks;
         Owner = options.Owner;
         RequestTimeout = timeout;
+        ManagerWatch.Start(this, locks, provider);
     }
 
     /// <summary>The manager this client talks to.</summary>
@@ -329,6 +333,26 @@ public sealed partial class LockClient
 
         held.Sort((a, b) => a.FencingToken.CompareTo(b.FencingToken));
         return held;
+    }
+
+    /// <summary>Why the manager can no longer answer (it terminated, or its node was lost); null while it can.</summary>
+    internal string? ManagerGoneReason => Volatile.Read(ref _managerGone);
+
+    /// <summary>
+    /// The manager terminated or its node was lost: every call in flight fails at once (a dispose
+    /// completes), every held handle is lost, and every later call fails as it is sent.
+    /// </summary>
+    internal void OnManagerGone(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _managerGone, reason, null) is not null)
+        {
+            return;
+        }
+
+        foreach (var (owner, _) in _refs)
+        {
+            owner.OnManagerGone(reason);
+        }
     }
 
     /// <summary>How many references of this client are not stopped (held, in flight or idle): for tests and diagnostics.</summary>

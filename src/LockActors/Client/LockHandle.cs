@@ -106,6 +106,7 @@ public sealed class LockHandle : IAsyncDisposable
     /// the keys under this grant (the lock was lost; <see cref="HandleLostToken"/> is then cancelled).
     /// </exception>
     /// <exception cref="TimeoutException">The manager did not answer in time.</exception>
+    /// <exception cref="LockRefusedException">The manager terminated (<see cref="RefusalReason.ManagerRestarted"/>): the lock is gone with it.</exception>
     /// <remarks>
     /// After a <see cref="TimeoutException"/> with an explicit owner the handle stays held: retry.
     /// If the timed-out release was carried out after all, the retry completes successfully.
@@ -320,6 +321,24 @@ public sealed class LockHandle : IAsyncDisposable
             _ => false,
         };
         return satisfied && Interlocked.Exchange(ref _lateSuccessTold, 1) == 0;
+    }
+
+    /// <summary>
+    /// The manager terminated while this handle's release, dispose or give-away was in flight: it
+    /// holds nothing any more, so a dispose is done; a release or give-away fails, naming it.
+    /// </summary>
+    internal void OnManagerGone(RequestKind kind, TaskCompletionSource done, string reason)
+    {
+        MarkLost();
+        End(clean: false);
+        if (kind == RequestKind.Dispose)
+        {
+            done.TrySetResult();
+        }
+        else
+        {
+            done.TrySetException(new LockRefusedException(Key, RefusalReason.ManagerRestarted, $"{reason} Its locks are gone with it."));
+        }
     }
 
     /// <summary>Called when a goodbye released every key of the explicit owner.</summary>

@@ -80,6 +80,9 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
     /// <summary>The request the client's clock first saw in flight (see <see cref="RequestTimeouts"/>); the clock's own.</summary>
     internal int TimeoutSeenRequest = NoRequest;
 
+    /// <summary>How much longer than the request timeout the clock gives the request (a wait's own timeout).</summary>
+    internal long TimeoutAllowanceMs;
+
     /// <summary>When the clock first saw <see cref="TimeoutSeenRequest"/> (<see cref="Environment.TickCount64"/>).</summary>
     internal long TimeoutSeenAt;
 
@@ -107,8 +110,10 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
     public Task<LockHandle?> AcquireAsync(object request, RequestKind kind, CancellationToken ct)
     {
         var done = new TaskCompletionSource<LockHandle?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // The manager times waits out itself; only requests that do not wait need our clock.
-        var number = Send(request, kind, done, timed: kind != RequestKind.Await, ct);
+        // The manager times waits out itself; our clock is only the backstop of a wait with a known
+        // end (its timeout plus the request timeout). A wait without one ends with the manager.
+        var wait = kind == RequestKind.Await ? WaitTimeout(request) : TimeSpan.Zero;
+        var number = Send(request, kind, done, timed: wait != Timeout.InfiniteTimeSpan, ct, wait);
         return ct.CanBeCanceled ? WithCancellationAsync(done.Task, number, ct) : done.Task;
     }
 
@@ -123,7 +128,7 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
     }
 
     /// <returns>The request's number, which binds a cancellation or time-out to this request only.</returns>
-    private int Send(object request, RequestKind kind, object done, bool timed, CancellationToken ct)
+    private int Send(object request, RequestKind kind, object done, bool timed, CancellationToken ct, TimeSpan wait = default)
     {
         // Requests are sequential: the previous one is over (Idle) or timed out (Orphaned).
         _request = request;
@@ -157,10 +162,17 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
 
         if (timed)
         {
+            TimeoutAllowanceMs = wait > TimeSpan.Zero ? (long)Math.Ceiling(wait.TotalMilliseconds) : 0;
             _client.Timeouts.Add(this, number);
         }
 
         _client.Manager.Tell(request, this);
+        if (_client.ManagerGoneReason is { } gone)
+        {
+            // The manager ended before or while this was sent (see LockClient.OnManagerGone).
+            FailWithoutManager(number, gone);
+        }
+
         return number;
     }
 
@@ -183,40 +195,6 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
         public void Abandon() => owner.Abandon(number);
     }
 
-    /// <summary>Called by the client's timeout list when request <paramref name="number"/> got no answer in time.</summary>
-    internal void TimeOut(int number)
-    {
-        int state;
-        while (true)
-        {
-            state = Volatile.Read(ref _state);
-            // Also when cancelling: a silent manager never sends the final answer a cancellation waits for.
-            if ((state & ~PhaseMask) != number || (state & PhaseMask) is not (InFlight or Cancelling))
-            {
-                return;
-            }
-
-            if (Interlocked.CompareExchange(ref _state, number | Orphaned, state) == state)
-            {
-                break;
-            }
-        }
-
-        // Its late answer may still come, perhaps while a retry waits: never serve another lock.
-        Volatile.Write(ref _tainted, true);
-
-        var timeout = new TimeoutException(
-            $"The lock manager {_client.Manager.Path} did not answer {_request!.GetType().Name} within {_client.RequestTimeout}.");
-        if (_done is TaskCompletionSource<LockHandle?> acquire)
-        {
-            acquire.TrySetException(timeout);
-        }
-        else
-        {
-            _handle!.OnRequestTimedOut(_kind, (TaskCompletionSource)_done!, timeout);
-        }
-    }
-
     /// <summary>
     /// The caller cancelled request <paramref name="number"/>. If it is still in flight, a wait is
     /// withdrawn and the task completes (cancelled) only once the manager's final answer is in, so a
@@ -230,16 +208,7 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
             return;
         }
 
-        IReadOnlyList<object>? waitKeys = _request switch
-        {
-            Await w => [w.Key],
-            AwaitAll all => all.Keys,
-            _ => null,
-        };
-        if (waitKeys is not null)
-        {
-            _client.Manager.Tell(new CancelAwait(waitKeys) { Owner = _namedOwner }, this);
-        }
+        Withdraw();
     }
 
     protected override void TellInternal(object message, IActorRef sender)

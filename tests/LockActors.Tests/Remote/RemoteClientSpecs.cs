@@ -111,4 +111,41 @@ public sealed class RemoteClientSpecs : TwoNodeSpecBase
 
         Assert.Null(await OwnerAtA("t1"));
     }
+
+    [Fact]
+    public async Task Every_pending_call_ends_when_the_managers_node_goes_away()
+    {
+        var nodeC = ActorSystem.Create("node-c", Sys.Settings.Config);
+        try
+        {
+            var locksOnC = nodeC.ActorOf(LockManager.Props(), "locks");
+            var path = new RootActorPath(AddressOf(nodeC)) / "user" / "locks";
+            var locks = await NodeB.ActorSelection(path).ResolveOne(Patience);
+            var holder = new LockClient(locks);
+            var client = new LockClient(locks);
+            await holder.AwaitAsync("busy").WaitAsync(Patience);
+            var pending = new[]
+            {
+                client.AwaitAsync("busy", Timeout.InfiniteTimeSpan),
+                client.AwaitAllAsync(["free", "busy"]),
+            };
+            await AwaitAssertAsync(async () => Assert.Equal(2, (await client.InspectAsync("busy")).Waiters.Count), Patience);
+
+            await nodeC.Terminate();
+
+            foreach (var call in pending)
+            {
+                var failure = await Assert.ThrowsAsync<LockRefusedException>(() => call.WaitAsync(Patience));
+                Assert.Equal(RefusalReason.ManagerRestarted, failure.Reason);
+            }
+
+            var late = await Assert.ThrowsAsync<LockRefusedException>(() => client.TryLockAsync("later").WaitAsync(Patience));
+            Assert.Contains("locks", late.Message);
+            Assert.NotNull(locksOnC);
+        }
+        finally
+        {
+            await nodeC.Terminate();
+        }
+    }
 }
