@@ -23,7 +23,7 @@ public sealed partial class LockClient
     // Holds the references of ended locks; one it has no room for is disposed, which stops it.
     private readonly ObjectPool<LockOwnerRef> _owners;
 
-    // Set by the client's ManagerWatch when the manager terminated: why; every call then fails at once.
+    // Set (see ManagerWatches) when the manager terminated: why; every call then fails at once.
     private string? _managerGone;
 
     /// <summary>Why the manager can no longer answer (it terminated, or its node was lost); null while it can.</summary>

@@ -89,7 +89,7 @@ public sealed partial class LockClient
         Manager = locks;
         Owner = options.Owner;
         RequestTimeout = timeout;
-        ManagerWatch.Start(this, locks, provider);
+        ManagerWatches.Add(this, locks, provider);
     }
 
     /// <summary>The manager this client talks to.</summary>

@@ -62,6 +62,27 @@ public sealed class ManagerGoneSpecs : TestKit
         Assert.Contains(silent.Ref.Path.ToString(), failure.Message);
     }
 
+    [Fact]
+    public async Task Every_client_of_a_manager_learns_of_its_death_and_a_client_made_afterwards_fails_at_once()
+    {
+        var silent = CreateTestProbe();
+        var clients = Enumerable.Range(0, 50).Select(_ => new LockClient(silent.Ref)).ToList();
+        var pending = clients.Select((c, i) => c.AwaitAsync($"k{i}", Timeout.InfiniteTimeSpan)).ToList();
+        silent.ReceiveN(pending.Count, Long);
+
+        Sys.Stop(silent.Ref);
+
+        foreach (var call in pending)
+        {
+            await Assert.ThrowsAsync<LockRefusedException>(() => call.WaitAsync(Long));
+        }
+
+        var afterwards = new LockClient(silent.Ref);
+        var failure = await Assert.ThrowsAsync<LockRefusedException>(
+            () => afterwards.AwaitAsync("k", Timeout.InfiniteTimeSpan).WaitAsync(Long));
+        Assert.Contains(silent.Ref.Path.ToString(), failure.Message);
+    }
+
     /// <summary>
     /// Starts calls of every kind on <paramref name="locks"/> that stay pending, ends the manager
     /// with <paramref name="end"/>, and checks that every call ends with a failure naming it.
