@@ -66,7 +66,6 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
     // answers are theirs (see Send).
     private int _lateAnswers;
 
-
     public LockOwnerRef(LockClient client, IActorRefProvider provider)
         : base(provider)
     {

@@ -52,14 +52,14 @@ public sealed class RemoteClientSpecs : TwoNodeSpecBase
     }
 
     [Fact]
-    public async Task A_lock_lost_to_a_manager_restart_cancels_the_handles_token_on_the_other_node()
+    public async Task A_lock_lost_with_its_manager_cancels_the_handles_token_on_the_other_node()
     {
         var client = new LockClient(LocksFromB);
         var handle = await client.AwaitAsync("lost").WaitAsync(Patience);
         var lost = new TaskCompletionSource();
         handle.HandleLostToken.Register(() => lost.TrySetResult());
 
-        Locks.Tell(Kill.Instance); // restarted by its supervisor: every holder is told its lock is lost
+        Locks.Tell(Kill.Instance); // stopped by the guardian's default strategy: every holder is told its lock is lost
 
         await lost.Task.WaitAsync(Patience);
         await handle.DisposeAsync();
