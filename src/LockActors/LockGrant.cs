@@ -21,6 +21,16 @@ public sealed record LockGrant(
     long FencingToken,
     object? Metadata)
 {
+    private readonly object[] _keys = KeyArray.Of(Keys);
+
+    /// <summary>The keys, in the order requested; always held in an array, whatever list they were given in.</summary>
+    /// <remarks>An array survives serialization (see <see cref="KeyArray"/>), so a grant sent to another node can be released from there.</remarks>
+    public IReadOnlyList<object> Keys
+    {
+        get => _keys;
+        init => _keys = KeyArray.Of(value);
+    }
+
     /// <summary>The first (for single-key grants, the only) key.</summary>
     public object Key => Keys[0];
 

@@ -147,6 +147,9 @@ public sealed record Await(object Key, TimeSpan? Timeout = null) : ILockTermsReq
 /// <param name="Timeout">As for <see cref="Await"/>.</param>
 public sealed record AwaitAll(IReadOnlyList<object> Keys, TimeSpan? Timeout = null) : ILockTermsRequest
 {
+    /// <summary>The distinct keys to lock, in the order given. Always a plain array, so the message survives serialization.</summary>
+    public IReadOnlyList<object> Keys { get; init; } = KeyArray.Of(Keys);
+
     /// <inheritdoc />
     public IActorRef? Owner { get; init; }
 
@@ -174,6 +177,9 @@ public sealed record Release(LockGrant Grant) : IOwnedLockRequest
 /// <param name="Keys">The distinct keys to release.</param>
 public sealed record ReleaseKeys(IReadOnlyList<object> Keys) : IOwnedLockRequest
 {
+    /// <summary>The distinct keys to release. Always a plain array, so the message survives serialization.</summary>
+    public IReadOnlyList<object> Keys { get; init; } = KeyArray.Of(Keys);
+
     /// <inheritdoc />
     public IActorRef? Owner { get; init; }
 }
@@ -209,6 +215,9 @@ public sealed record GiveAway(LockGrant Grant, IActorRef Heir, object? GiftData 
 /// <param name="Keys">The keys whose waits to withdraw; null for every wait of the owner.</param>
 public sealed record CancelAwait(IReadOnlyList<object>? Keys = null) : IOwnedLockRequest
 {
+    /// <summary>The keys whose waits to withdraw; null for every wait of the owner. Always a plain array, so the message survives serialization.</summary>
+    public IReadOnlyList<object>? Keys { get; init; } = KeyArray.Of(Keys);
+
     /// <inheritdoc />
     public IActorRef? Owner { get; init; }
 }
@@ -254,7 +263,11 @@ public sealed record LockBusy(object Key, IActorRef? Owner) : ILockReply;
 
 /// <summary>A wait ran out of time; the requester holds none of the keys and has no claim on them.</summary>
 /// <param name="Keys">The request's keys, in the order given.</param>
-public sealed record LockTimedOut(IReadOnlyList<object> Keys) : ILockReply;
+public sealed record LockTimedOut(IReadOnlyList<object> Keys) : ILockReply
+{
+    /// <summary>The request's keys, in the order given. Always a plain array, so the message survives serialization.</summary>
+    public IReadOnlyList<object> Keys { get; init; } = KeyArray.Of(Keys);
+}
 
 /// <summary>The request was refused; nothing changed.</summary>
 /// <param name="Key">The offending key, or null for <see cref="RefusalReason.InvalidRequest"/>.</param>
@@ -264,11 +277,19 @@ public sealed record LockRefused(object? Key, RefusalReason Cause, string Messag
 
 /// <summary>A wait was withdrawn (by <see cref="CancelAwait"/>, <see cref="Goodbye"/> or the death of its owner).</summary>
 /// <param name="Keys">The withdrawn request's keys, in the order given.</param>
-public sealed record AwaitCancelled(IReadOnlyList<object> Keys) : ILockReply;
+public sealed record AwaitCancelled(IReadOnlyList<object> Keys) : ILockReply
+{
+    /// <summary>The withdrawn request's keys, in the order given. Always a plain array, so the message survives serialization.</summary>
+    public IReadOnlyList<object> Keys { get; init; } = KeyArray.Of(Keys);
+}
 
 /// <summary>The keys were released and passed on to their waiters.</summary>
 /// <param name="Keys">The released keys.</param>
-public sealed record Released(IReadOnlyList<object> Keys) : ILockReply;
+public sealed record Released(IReadOnlyList<object> Keys) : ILockReply
+{
+    /// <summary>The released keys. Always a plain array, so the message survives serialization.</summary>
+    public IReadOnlyList<object> Keys { get; init; } = KeyArray.Of(Keys);
+}
 
 /// <summary>A release or give-away failed; nothing was released.</summary>
 /// <param name="Key">The first key that failed the ownership check.</param>
@@ -278,7 +299,11 @@ public sealed record ReleaseFailed(object Key, ReleaseFailure Cause, IActorRef? 
 
 /// <summary>Every key of the owner was released and every wait withdrawn.</summary>
 /// <param name="Keys">The keys that were released.</param>
-public sealed record GoodbyeDone(IReadOnlyList<object> Keys) : ILockReply;
+public sealed record GoodbyeDone(IReadOnlyList<object> Keys) : ILockReply
+{
+    /// <summary>The keys that were released. Always a plain array, so the message survives serialization.</summary>
+    public IReadOnlyList<object> Keys { get; init; } = KeyArray.Of(Keys);
+}
 
 /// <summary>The give-away succeeded; the heir now holds <paramref name="NewGrant"/>.</summary>
 /// <param name="NewGrant">The heir's grant, with a new fencing token.</param>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using LockActors.Client;
 using Microsoft.Extensions.ObjectPool;
@@ -21,21 +20,6 @@ namespace LockActors;
 /// </example>
 public sealed partial class LockClient
 {
-    /// <summary>
-    /// How many owner references of ended locks a client keeps for later locks: enough for as many
-    /// locks held at once by one client as a busy service has in flight; more are stopped, so the
-    /// manager stops watching them.
-    /// </summary>
-    private const int KeptOwners = 64;
-
-    // Every reference of this client not yet stopped (serving a lock, or idle in the pool): goodbye
-    // finds the held handles through them. Changed only when a reference is made or stopped, so taking and
-    // ending a lock with a reused reference touches nothing shared here.
-    private readonly ConcurrentDictionary<LockOwnerRef, byte> _refs = new(ReferenceEqualityComparer.Instance);
-
-    // Holds the references of ended locks; one it has no room for is disposed, which stops it.
-    private readonly ObjectPool<LockOwnerRef> _owners;
-
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
     /// <param name="locks">The manager (or a reference that forwards to it).</param>
     /// <param name="options">Owner and timeouts; null for the defaults.</param>
@@ -55,6 +39,7 @@ public sealed partial class LockClient
         Manager = locks;
         Owner = options.Owner;
         RequestTimeout = options.RequestTimeout;
+        ManagerWatches.Add(this, locks, provider);
     }
 
     /// <summary>The manager this client talks to.</summary>
@@ -165,46 +150,6 @@ public sealed partial class LockClient
 
         held.Sort((a, b) => a.FencingToken.CompareTo(b.FencingToken));
         return held;
-    }
-
-    /// <summary>How many references of this client are not stopped (held, in flight or idle): for tests and diagnostics.</summary>
-    internal int LiveOwnerCount => _refs.Count;
-
-    /// <summary>A reference of this client stopped: it will never serve a lock again.</summary>
-    internal void Unregister(LockOwnerRef owner) => _refs.TryRemove(owner, out _);
-
-    /// <summary>
-    /// The reference that receives the replies of one lock (and owns it unless the client has an
-    /// owner): one whose earlier lock ended cleanly, else a new one.
-    /// </summary>
-    private LockOwnerRef NewOwner()
-    {
-        while (true)
-        {
-            var owner = _owners.Get();
-            if (owner.TryRent())
-            {
-                return owner;
-            }
-
-            // Something was given to it, or it was lost, while it waited for reuse: never again.
-            owner.Stop();
-        }
-    }
-
-    /// <summary>Keeps <paramref name="owner"/>, whose lock ended cleanly, for a later lock.</summary>
-    internal void ReturnOwner(LockOwnerRef owner) => _owners.Return(owner);
-
-    private sealed class OwnerPolicy(LockClient client, IActorRefProvider provider) : PooledObjectPolicy<LockOwnerRef>
-    {
-        public override LockOwnerRef Create()
-        {
-            var owner = new LockOwnerRef(client, provider);
-            client._refs.TryAdd(owner, 0);
-            return owner;
-        }
-
-        public override bool Return(LockOwnerRef owner) => true;
     }
 
     /// <summary>

@@ -14,13 +14,18 @@ namespace LockActors;
 /// </remarks>
 public sealed class LockHandle : IAsyncDisposable
 {
-    private const int Held = 0, Released = 1, GivenAway = 2;
+    private const int Held = 0, Released = 1, GivenAway = 2, Lost = 3;
 
     private readonly LockClient _client;
     private readonly LockOwnerRef _ref;
     private int _state;
     private IActorRef? _heir;
     private int _lost;
+
+    // What the late answer of a timed-out release or give-away did to the lock (Held: nothing yet),
+    // and whether a retry has been told it succeeded.
+    private int _endedLate = Held;
+    private int _lateSuccessTold;
     private CancellationTokenSource? _lostSource;
 
     internal LockHandle(LockClient client, LockGrant grant, LockOwnerRef ownerRef)
@@ -100,10 +105,17 @@ public sealed class LockHandle : IAsyncDisposable
     /// The handle was already released or given away, or the manager no longer sees the owner holding
     /// the keys under this grant (the lock was lost; <see cref="HandleLostToken"/> is then cancelled).
     /// </exception>
-    /// <exception cref="LockRefusedException">The manager did not answer in time (<see cref="LockFailure.ManagerUnavailable"/>).</exception>
+    /// <exception cref="LockRefusedException">
+    /// The manager did not answer in time (<see cref="LockFailure.ManagerUnavailable"/>), or it
+    /// terminated (<see cref="LockFailure.ManagerRestarted"/>): then the lock is gone with it.
+    /// </exception>
+    /// <remarks>
+    /// After the manager did not answer in time, with an explicit owner the handle stays held: retry.
+    /// If the unanswered release was carried out after all, the retry completes successfully.
+    /// </remarks>
     public Task ReleaseAsync() =>
         Interlocked.CompareExchange(ref _state, Released, Held) != Held
-            ? Task.FromException(Ended())
+            ? (TakeLateSuccess(RequestKind.Release, null) ? Task.CompletedTask : Task.FromException(Ended()))
             : _ref.HandleRequestAsync(new Release(Grant) { Owner = _client.Owner }, RequestKind.Release);
 
     /// <summary>
@@ -125,7 +137,7 @@ public sealed class LockHandle : IAsyncDisposable
         }
 
         return Interlocked.CompareExchange(ref _state, GivenAway, Held) != Held
-            ? Task.FromException(Ended())
+            ? (TakeLateSuccess(RequestKind.GiveAway, heir) ? Task.CompletedTask : Task.FromException(Ended()))
             : _ref.HandleRequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, RequestKind.GiveAway);
     }
 
@@ -165,6 +177,23 @@ public sealed class LockHandle : IAsyncDisposable
     /// </summary>
     internal void OnReply(RequestKind kind, object request, object reply, TaskCompletionSource done)
     {
+        if (Volatile.Read(ref _endedLate) != Held)
+        {
+            // An earlier, timed-out request already ended the lock: this answer only confirms it.
+            End(clean: false);
+            if (kind == RequestKind.Dispose || TakeLateSuccess(kind, (request as GiveAway)?.Heir))
+            {
+                done.TrySetResult();
+            }
+            else
+            {
+                Volatile.Write(ref _state, _endedLate == GivenAway ? GivenAway : Released);
+                done.TrySetException(Ended());
+            }
+
+            return;
+        }
+
         if (kind == RequestKind.GiveAway)
         {
             OnGiveAwayReply((GiveAway)request, reply, done);
@@ -247,6 +276,71 @@ public sealed class LockHandle : IAsyncDisposable
         // With an explicit owner nothing else will release the keys: the handle stays held, to retry.
         Volatile.Write(ref _state, Held);
         done.TrySetException(timeout);
+    }
+
+    /// <summary>
+    /// The answer to a release or give-away of this handle that timed out (explicit owner only: the
+    /// handle stayed held), on the manager's thread. It says what became of the lock; a retry in
+    /// flight or still to come is judged by it. With no request in flight the handle ends here.
+    /// </summary>
+    internal void OnLateAnswer(object reply)
+    {
+        int ended;
+        switch (reply)
+        {
+            case LockActors.Released:
+                ended = Released;
+                break;
+            case GaveAway gave:
+                _heir = gave.NewGrant.Owner;
+                ended = GivenAway;
+                break;
+            case ReleaseFailed:
+                MarkLost();
+                ended = Lost;
+                break;
+            default:
+                return; // refused: nothing changed, the handle is still held
+        }
+
+        Volatile.Write(ref _endedLate, ended);
+        if (Interlocked.CompareExchange(ref _state, ended == GivenAway ? GivenAway : Released, Held) == Held)
+        {
+            End(clean: false);
+        }
+    }
+
+    /// <summary>
+    /// True, once, when a timed-out request that <paramref name="kind"/> retries was carried out
+    /// after all (a release; a give-away to the same heir), so the retry succeeds.
+    /// </summary>
+    private bool TakeLateSuccess(RequestKind kind, IActorRef? heir)
+    {
+        var satisfied = Volatile.Read(ref _endedLate) switch
+        {
+            Released => kind is RequestKind.Release or RequestKind.Dispose,
+            GivenAway => kind == RequestKind.GiveAway && Equals(heir, _heir),
+            _ => false,
+        };
+        return satisfied && Interlocked.Exchange(ref _lateSuccessTold, 1) == 0;
+    }
+
+    /// <summary>
+    /// The manager terminated while this handle's release, dispose or give-away was in flight: it
+    /// holds nothing any more, so a dispose is done; a release or give-away fails, naming it.
+    /// </summary>
+    internal void OnManagerGone(RequestKind kind, TaskCompletionSource done, string reason)
+    {
+        MarkLost();
+        End(clean: false);
+        if (kind == RequestKind.Dispose)
+        {
+            done.TrySetResult();
+        }
+        else
+        {
+            done.TrySetException(new LockRefusedException(Keys, LockFailure.ManagerRestarted, $"{reason} Its locks are gone with it."));
+        }
     }
 
     /// <summary>Called when a goodbye released every key of the explicit owner.</summary>

@@ -1,29 +1,6 @@
 using Akka.Actor;
-using Akka.Dispatch.SysMsg;
 
 namespace LockActors.Client;
-
-/// <summary>What a request of a <see cref="LockOwnerRef"/> is for, which decides how its reply completes the caller's task.</summary>
-internal enum RequestKind
-{
-    /// <summary>TryLock for <c>LockClient.TryLockAsync</c>: busy gives null.</summary>
-    TryLock,
-
-    /// <summary>Await or AwaitAll for the try verbs: a time-out gives null.</summary>
-    TryAwait,
-
-    /// <summary>Await or AwaitAll: the manager times the wait out; cancellation withdraws it.</summary>
-    Await,
-
-    /// <summary><see cref="LockHandle.ReleaseAsync"/>.</summary>
-    Release,
-
-    /// <summary><see cref="LockHandle.DisposeAsync"/>: a lock already gone is no error.</summary>
-    Dispose,
-
-    /// <summary><see cref="LockHandle.GiveAwayAsync"/>.</summary>
-    GiveAway,
-}
 
 /// <summary>
 /// The lightweight actor reference behind a <see cref="LockHandle"/>: the address the manager
@@ -50,7 +27,7 @@ internal enum RequestKind
 /// taken on a fresh object goes through the runtime's slow path and leaves a sync block for the
 /// finalizer thread, and a busy client makes many of these references.</para>
 /// </remarks>
-internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
+internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
 {
     // The request's phase, in the low bits of _state: a completion moves it out of InFlight or
     // Cancelling exactly once. The bits above count requests, so a time-out aimed at one request
@@ -65,12 +42,8 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     /// <summary>Never a request's number (numbers are multiples of <see cref="OneRequest"/>).</summary>
     internal const int NoRequest = -1;
 
-    // Stands in the watcher slot once stopped.
-    private static readonly IInternalActorRef StoppedMark = Nobody.Instance;
-
     private readonly LockClient _client;
     private readonly IActorRef? _namedOwner;
-    private readonly int _hashCode;
     private int _state;
 
     // The request in flight: written before _state announces it, read by whoever completes it.
@@ -89,37 +62,25 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     // lock given to this owner. The lock's end then stops the reference instead of reusing it.
     private bool _tainted;
 
-    // Nearly always one watcher (the manager), in one field; a list (locked) only if others watch too.
-    private IInternalActorRef? _watcher;
-    private List<IInternalActorRef>? _moreWatchers;
-    private int _stopped;
+    // Answers owed to timed-out requests sent before the request in flight: the next that many
+    // answers are theirs (see Send).
+    private int _lateAnswers;
 
     public LockOwnerRef(LockClient client, IActorRefProvider provider)
+        : base(provider)
     {
         _client = client;
         _namedOwner = client.Owner;
-        Provider = provider;
-        Path = provider.TempPath();
-        _hashCode = base.GetHashCode();
     }
-
-    public override IActorRefProvider Provider { get; }
-
-    public override ActorPath Path { get; }
-
-    /// <summary>
-    /// The hash Akka gives any reference (from the path and uid), computed once: the manager and
-    /// its DeathWatch look this owner up several times per lock, and the base hashes the whole
-    /// path (address and element strings) every time.
-    /// </summary>
-    /// <returns>The same value as <see cref="ActorRefBase.GetHashCode"/>, so equal references still hash alike.</returns>
-    public override int GetHashCode() => _hashCode;
 
     /// <summary>The next reference on the client's list of references it times (see <see cref="RequestTimeouts"/>).</summary>
     internal LockOwnerRef? TimeoutNext;
 
     /// <summary>The request the client's clock first saw in flight (see <see cref="RequestTimeouts"/>); the clock's own.</summary>
     internal int TimeoutSeenRequest = NoRequest;
+
+    /// <summary>How much longer than the request timeout the clock gives the request (a wait's own timeout).</summary>
+    internal long TimeoutAllowanceMs;
 
     /// <summary>When the clock first saw <see cref="TimeoutSeenRequest"/> (<see cref="Environment.TickCount64"/>).</summary>
     internal long TimeoutSeenAt;
@@ -148,9 +109,11 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     public Task<LockHandle?> AcquireAsync(object request, RequestKind kind, CancellationToken ct)
     {
         var done = new TaskCompletionSource<LockHandle?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // The manager times waits out itself; only requests that do not wait need our clock.
-        Send(request, kind, done, timed: kind == RequestKind.TryLock, ct);
-        return ct.CanBeCanceled ? WithCancellationAsync(done.Task, ct) : done.Task;
+        // The manager times waits out itself; our clock is only the backstop of a wait with a known
+        // end (its timeout plus the request timeout). A wait without one ends with the manager.
+        var wait = kind is RequestKind.Await or RequestKind.TryAwait ? WaitTimeout(request) : TimeSpan.Zero;
+        var number = Send(request, kind, done, timed: wait != Timeout.InfiniteTimeSpan, ct, wait);
+        return ct.CanBeCanceled ? WithCancellationAsync(done.Task, number, ct) : done.Task;
     }
 
     /// <summary>Sends a release or give-away of this reference's handle; the handle decides what the reply means.</summary>
@@ -163,62 +126,72 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
         return done.Task;
     }
 
-    private void Send(object request, RequestKind kind, object done, bool timed, CancellationToken ct)
+    /// <returns>The request's number, which binds a cancellation or time-out to this request only.</returns>
+    private int Send(object request, RequestKind kind, object done, bool timed, CancellationToken ct, TimeSpan wait = default)
     {
         // Requests are sequential: the previous one is over (Idle) or timed out (Orphaned).
         _request = request;
         _kind = kind;
         _done = done;
         _pendingToken = ct;
-        var number = (Volatile.Read(ref _state) & ~PhaseMask) + OneRequest;
-        Interlocked.Exchange(ref _state, number | InFlight);
+        int number;
+        while (true)
+        {
+            // A timed-out request's answer is still owed (a handle's retry after a time-out): the
+            // manager answers in order, so the next answer is that request's, not this one's.
+            var state = Volatile.Read(ref _state);
+            var orphaned = (state & PhaseMask) == Orphaned;
+            if (orphaned)
+            {
+                Interlocked.Increment(ref _lateAnswers);
+            }
+
+            number = (state & ~PhaseMask) + OneRequest;
+            if (Interlocked.CompareExchange(ref _state, number | InFlight, state) == state)
+            {
+                break;
+            }
+
+            // The late answer came in meanwhile.
+            if (orphaned)
+            {
+                Interlocked.Decrement(ref _lateAnswers);
+            }
+        }
 
         if (timed)
         {
+            TimeoutAllowanceMs = wait > TimeSpan.Zero ? (long)Math.Ceiling(wait.TotalMilliseconds) : 0;
             _client.Timeouts.Add(this, number);
         }
 
         _client.Manager.Tell(request, this);
+        if (_client.ManagerGoneReason is { } gone)
+        {
+            // The manager ended before or while this was sent (see LockClient.OnManagerGone).
+            FailWithoutManager(number, gone);
+        }
+
+        return number;
     }
 
-    /// <summary>Only for a cancellable token: the registration ends (waiting for a running callback) before the caller resumes.</summary>
-    private async Task<LockHandle?> WithCancellationAsync(Task<LockHandle?> reply, CancellationToken ct)
+    /// <summary>
+    /// Only for a cancellable token: the registration ends (waiting for a running callback) before
+    /// the caller resumes. The reference may already serve another call by then (the answer
+    /// returned it to the client), so the callback names the request it abandons.
+    /// </summary>
+    private async Task<LockHandle?> WithCancellationAsync(Task<LockHandle?> reply, int number, CancellationToken ct)
     {
-        await using (ct.UnsafeRegister(static s => ((LockOwnerRef)s!).Abandon(), this))
+        await using (ct.UnsafeRegister(static s => ((CancelTarget)s!).Abandon(), new CancelTarget(this, number)))
         {
             return await reply.ConfigureAwait(false);
         }
     }
 
-    /// <summary>Called by the client's timeout list when request <paramref name="number"/> got no answer in time.</summary>
-    internal void TimeOut(int number)
+    /// <summary>The request a cancellation registration abandons.</summary>
+    private sealed class CancelTarget(LockOwnerRef owner, int number)
     {
-        int state;
-        while (true)
-        {
-            state = Volatile.Read(ref _state);
-            // Also when cancelling: a silent manager never sends the final answer a cancellation waits for.
-            if ((state & ~PhaseMask) != number || (state & PhaseMask) is not (InFlight or Cancelling))
-            {
-                return;
-            }
-
-            if (Interlocked.CompareExchange(ref _state, number | Orphaned, state) == state)
-            {
-                break;
-            }
-        }
-
-        var timeout = new LockRefusedException(KeysOf(_request!), LockFailure.ManagerUnavailable,
-            $"The lock manager {_client.Manager.Path} did not answer {_request!.GetType().Name} within {_client.RequestTimeout}.");
-        if (_done is TaskCompletionSource<LockHandle?> acquire)
-        {
-            acquire.TrySetException(timeout);
-        }
-        else
-        {
-            _handle!.OnRequestTimedOut(_kind, (TaskCompletionSource)_done!, timeout);
-        }
+        public void Abandon() => owner.Abandon(number);
     }
 
     /// <summary>The keys a request names, for the exception that ends it.</summary>
@@ -233,27 +206,19 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
     };
 
     /// <summary>
-    /// The caller cancelled the current request. A wait is withdrawn; the task completes (cancelled)
-    /// only once the manager's final answer is in, so a crossing grant is released first.
+    /// The caller cancelled request <paramref name="number"/>. If it is still in flight, a wait is
+    /// withdrawn and the task completes (cancelled) only once the manager's final answer is in, so a
+    /// crossing grant is released first; any other request of this reference is left alone.
     /// </summary>
-    private void Abandon()
+    private void Abandon(int number)
     {
         var state = Volatile.Read(ref _state);
-        if ((state & PhaseMask) != InFlight || Interlocked.CompareExchange(ref _state, (state & ~PhaseMask) | Cancelling, state) != state)
+        if (state != (number | InFlight) || Interlocked.CompareExchange(ref _state, number | Cancelling, state) != state)
         {
             return;
         }
 
-        IReadOnlyList<object>? waitKeys = _request switch
-        {
-            Await w => [w.Key],
-            AwaitAll all => all.Keys,
-            _ => null,
-        };
-        if (waitKeys is not null)
-        {
-            _client.Manager.Tell(new CancelAwait(waitKeys) { Owner = _namedOwner }, this);
-        }
+        Withdraw();
     }
 
     protected override void TellInternal(object message, IActorRef sender)
@@ -271,6 +236,14 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
                 // Not the manager's answer (a message sent to this owner, directly or through
                 // SendToOwner): nothing reads it, and it must not pass for the reply awaited.
                 return;
+        }
+
+        if (Volatile.Read(ref _lateAnswers) > 0)
+        {
+            // The answer of a request that timed out before the one in flight was sent.
+            Interlocked.Decrement(ref _lateAnswers);
+            Volatile.Read(ref _handle)?.OnLateAnswer(message);
+            return;
         }
 
         while (true)
@@ -291,6 +264,16 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
                 case Cancelling or Orphaned when message is LockAcquired acquired:
                     // Crossed the cancellation or time-out in flight: give it straight back.
                     _client.Manager.Tell(new Release(acquired.Grant) { Owner = _namedOwner }, this);
+                    return;
+                case Orphaned when Volatile.Read(ref _handle) is { } handle:
+                    // A handle request that timed out while the handle stayed held (explicit owner):
+                    // the late answer tells the handle what became of its lock.
+                    if (Interlocked.CompareExchange(ref _state, idle, state) != state)
+                    {
+                        continue;
+                    }
+
+                    handle.OnLateAnswer(message);
                     return;
                 case Cancelling or Orphaned:
                     // The final answer of an abandoned request.
@@ -394,105 +377,4 @@ internal sealed class LockOwnerRef : MinimalActorRef, IDisposable
 
     /// <summary>The client's pool had no room for this idle reference: stopped, so the manager stops watching it now.</summary>
     public void Dispose() => Stop();
-
-    public override void SendSystemMessage(ISystemMessage message)
-    {
-        switch (message)
-        {
-            case Watch watch when Equals(watch.Watchee, this):
-                AddWatcher(watch.Watcher);
-                return;
-            case Unwatch unwatch when Equals(unwatch.Watchee, this):
-                RemoveWatcher(unwatch.Watcher);
-                return;
-        }
-    }
-
-    private void AddWatcher(IInternalActorRef watcher)
-    {
-        var previous = Interlocked.CompareExchange(ref _watcher, watcher, null);
-        if (previous is null)
-        {
-            return; // Stop swaps the slot, so it will tell this watcher.
-        }
-
-        if (ReferenceEquals(previous, StoppedMark))
-        {
-            Notify(watcher);
-            return;
-        }
-
-        var more = MoreWatchers();
-        lock (more)
-        {
-            if (Volatile.Read(ref _stopped) == 0)
-            {
-                more.Add(watcher);
-                return;
-            }
-        }
-
-        Notify(watcher);
-    }
-
-    private void RemoveWatcher(IInternalActorRef watcher)
-    {
-        var current = Volatile.Read(ref _watcher);
-        if (current is not null && !ReferenceEquals(current, StoppedMark) && current.Equals(watcher) &&
-            ReferenceEquals(Interlocked.CompareExchange(ref _watcher, null, current), current))
-        {
-            return;
-        }
-
-        if (Volatile.Read(ref _moreWatchers) is { } more)
-        {
-            lock (more)
-            {
-                more.Remove(watcher);
-            }
-        }
-    }
-
-    private List<IInternalActorRef> MoreWatchers()
-    {
-        var created = new List<IInternalActorRef>();
-        return Interlocked.CompareExchange(ref _moreWatchers, created, null) ?? created;
-    }
-
-    private void Notify(IInternalActorRef watcher) =>
-        watcher.SendSystemMessage(new DeathWatchNotification(this, existenceConfirmed: true, addressTerminated: false));
-
-    /// <summary>Ends this owner: every watcher learns it terminated, so the manager frees anything it still holds.</summary>
-    public override void Stop()
-    {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
-        {
-            return;
-        }
-
-        _client.Unregister(this);
-
-        var watcher = Interlocked.Exchange(ref _watcher, StoppedMark);
-        if (watcher is not null)
-        {
-            Notify(watcher);
-        }
-
-        if (Volatile.Read(ref _moreWatchers) is not { } more)
-        {
-            return;
-        }
-
-        IInternalActorRef[] others;
-        lock (more)
-        {
-            others = [.. more];
-            more.Clear();
-        }
-
-        foreach (var other in others)
-        {
-            Notify(other);
-        }
-    }
 }

@@ -5,6 +5,8 @@ namespace LockActors.Client;
 /// timer per request, as the manager does for its waits.
 /// </summary>
 /// <remarks>
+/// <para>A wait is timed here too, as a backstop to the manager's own clock: its allowance (the
+/// wait's timeout) is added to the request timeout.</para>
 /// <para>The owner references that have sent a timed request stay on a list until the timer finds
 /// them without a request in flight. Starting a request on a reference already listed writes its
 /// number into the reference and takes no lock and reads no clock; an answer touches nothing here at
@@ -120,7 +122,7 @@ internal sealed class RequestTimeouts(TimeSpan timeout)
                         owner.TimeoutSeenRequest = number;
                         owner.TimeoutSeenAt = now;
                     }
-                    else if (now - owner.TimeoutSeenAt >= _timeoutMs)
+                    else if (now - owner.TimeoutSeenAt >= _timeoutMs + Volatile.Read(ref owner.TimeoutAllowanceMs))
                     {
                         (expired ??= []).Add((owner, number));
                     }

@@ -488,8 +488,11 @@ public sealed class BadInputSpecs : LockSpecBase
         var scene = SetUp();
 
         EventFilter.Warning(contains: "unknown message").ExpectOne(Patience,
-            () => scene.Manager.Tell(new object(), scene.Owner.Ref));
+            () => scene.Manager.Tell(new NotARequest("hello"), scene.Owner.Ref));
 
         AssertUnchanged(scene);
     }
+
+    /// <summary>A message the manager does not know (serializable, as every message between actors must be).</summary>
+    private sealed record NotARequest(string Text);
 }

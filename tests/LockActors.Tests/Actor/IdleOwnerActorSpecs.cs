@@ -85,14 +85,24 @@ public sealed class IdleOwnerActorSpecs(ITestOutputHelper output) : LockSpecBase
         sender.ExpectMsg<Released>(Patience);
     }
 
-    /// <summary>An owner reference that records the Watch and Unwatch system messages sent to it.</summary>
-    private sealed class WatchRecorder(ActorSystem system) : MinimalActorRef
+    /// <summary>
+    /// An owner reference that records the Watch and Unwatch system messages sent to it; registered
+    /// as a temporary actor, so a message naming it still finds it after serialization.
+    /// </summary>
+    private sealed class WatchRecorder : MinimalActorRef
     {
         private readonly ConcurrentQueue<string> _seen = new();
 
-        public override ActorPath Path { get; } = ((ExtendedActorSystem)system).Provider.TempPath();
+        public WatchRecorder(ActorSystem system)
+        {
+            Provider = ((ExtendedActorSystem)system).Provider;
+            Path = Provider.TempPath();
+            Provider.RegisterTempActor(this, Path);
+        }
 
-        public override IActorRefProvider Provider { get; } = ((ExtendedActorSystem)system).Provider;
+        public override ActorPath Path { get; }
+
+        public override IActorRefProvider Provider { get; }
 
         public string[] Seen => [.. _seen];
 

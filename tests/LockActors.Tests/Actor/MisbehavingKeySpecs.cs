@@ -8,7 +8,7 @@ namespace LockActors.Tests.Actor;
 // and the waiters of the grant's other keys are served at once.
 public sealed class MisbehavingKeySpecs : LockSpecBase
 {
-    public MisbehavingKeySpecs(ITestOutputHelper output) : base(output)
+    public MisbehavingKeySpecs(ITestOutputHelper output) : base(output, serializeMessages: false)
     {
     }
 

@@ -11,7 +11,7 @@ namespace LockActors.Tests.Actor;
 // and leaves nothing behind in the manager's state.
 public sealed class MisbehavingReferenceSpecs : LockSpecBase
 {
-    public MisbehavingReferenceSpecs(ITestOutputHelper output) : base(output)
+    public MisbehavingReferenceSpecs(ITestOutputHelper output) : base(output, serializeMessages: false)
     {
     }
 
