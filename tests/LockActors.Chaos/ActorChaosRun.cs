@@ -42,7 +42,7 @@ internal sealed record ActorChaosReport(
 /// </summary>
 internal static class ActorChaosRun
 {
-    private static readonly Config SystemConfig = ConfigurationFactory.ParseString("""
+    public static readonly Config SystemConfig = ConfigurationFactory.ParseString("""
         akka.loglevel = ERROR
         akka.stdout-loglevel = ERROR
         akka.log-dead-letters = off

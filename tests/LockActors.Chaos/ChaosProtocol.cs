@@ -78,7 +78,11 @@ internal static class ChaosProtocol
 
     public static Task ReleaseAsync(LockHandle handle) => handle.ReleaseAsync();
 
-    public static Task GiveAwayAsync(LockHandle handle, IActorRef heir) => handle.GiveAwayAsync(heir);
+    /// <summary>Gives the lock away, telling the heir the capacity it was taken with.</summary>
+    public static Task GiveAwayAsync(LockHandle handle, IActorRef heir, int capacity) => handle.GiveAwayAsync(heir, capacity);
+
+    /// <summary>Cancelled once the manager reports the handle's lock lost.</summary>
+    public static CancellationToken LostToken(LockHandle handle) => handle.HandleLostToken;
 
     public static ValueTask DisposeAsync(LockHandle handle) => handle.DisposeAsync();
 

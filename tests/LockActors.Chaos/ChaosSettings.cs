@@ -26,7 +26,7 @@ internal sealed record ChaosSettings(long Operations, int Owners, int LockKeys, 
     public static bool Strict => Environment.GetEnvironmentVariable("LOCKACTORS_CHAOS_STRICT") == "1";
 
     /// <summary>How long a whole run may take before it counts as hung: generous, for a loaded 2-core machine.</summary>
-    public TimeSpan Deadline => TimeSpan.FromSeconds(20 + (Operations / 10_000));
+    public TimeSpan Deadline => TimeSpan.FromSeconds(20 + (Operations / 2_000));
 
     public override string ToString() =>
         $"seed {Seed} (replay with LOCKACTORS_CHAOS_SEED={Seed}), {Operations:N0} operations, {Owners} owners, " +
