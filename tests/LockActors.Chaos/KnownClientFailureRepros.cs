@@ -1,0 +1,86 @@
+using Akka.Actor;
+using Xunit;
+
+namespace LockActors.Chaos;
+
+// Minimal reproductions of what the client chaos mixes run only with LOCKACTORS_CHAOS_STRICT=1 break.
+public sealed class KnownClientFailureRepros : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
+    private static readonly ChaosTerms ExclusiveLock = new(LockMode.Exclusive, 1, 1, 0, TimeSpan.FromSeconds(5));
+
+    /// <summary>Passes requests on to the manager, or holds them back (in order) while closed.</summary>
+    private sealed class Gate : UntypedActor, IWithStash
+    {
+        private readonly IActorRef _manager;
+        private bool _closed;
+
+        public Gate(IActorRef manager) => _manager = manager;
+
+        public IStash Stash { get; set; } = null!;
+
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case "close":
+                    _closed = true;
+                    break;
+                case "open":
+                    _closed = false;
+                    Stash.UnstashAll();
+                    break;
+                default:
+                    if (_closed)
+                    {
+                        Stash.Stash();
+                    }
+                    else
+                    {
+                        _manager.Forward(message);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    [StrictFact("a give-away that timed out leaves the handle held, and ending it afterwards mistakes the late GaveAway for the release's answer")]
+    public async Task Disposing_a_handle_whose_give_away_timed_out_ends_quietly()
+    {
+        var manager = Sys.ActorOf(LockManager.Props());
+        var gate = Sys.ActorOf(Props.Create(() => new Gate(manager)));
+        var heir = CreateTestProbe();
+        var client = ChaosProtocol.NewClient(gate, TimeSpan.FromMilliseconds(50), CreateTestProbe().Ref);
+        var handle = await ChaosProtocol.AwaitAsync(client, "k", ExclusiveLock, CancellationToken.None);
+
+        gate.Tell("close");
+        await Assert.ThrowsAnyAsync<TimeoutException>(() => ChaosProtocol.GiveAwayAsync(handle, heir.Ref, 1));
+        gate.Tell("open");
+        heir.ExpectMsg<LockTransferred>(Patience);
+
+        var dispose = ChaosProtocol.DisposeAsync(handle).AsTask();
+        Assert.Same(dispose, await Task.WhenAny(dispose, Task.Delay(Patience)));
+        await dispose;
+    }
+
+    [StrictFact("a give-away that timed out leaves the handle held, and ending it afterwards mistakes the late GaveAway for the release's answer")]
+    public async Task Disposing_a_handle_while_its_timed_out_give_away_is_still_queued_ends_quietly()
+    {
+        var manager = Sys.ActorOf(LockManager.Props());
+        var gate = Sys.ActorOf(Props.Create(() => new Gate(manager)));
+        var heir = CreateTestProbe();
+        var client = ChaosProtocol.NewClient(gate, TimeSpan.FromMilliseconds(50), CreateTestProbe().Ref);
+        var handle = await ChaosProtocol.AwaitAsync(client, "k", ExclusiveLock, CancellationToken.None);
+
+        gate.Tell("close");
+        await Assert.ThrowsAnyAsync<TimeoutException>(() => ChaosProtocol.GiveAwayAsync(handle, heir.Ref, 1));
+        var dispose = ChaosProtocol.DisposeAsync(handle).AsTask();
+        gate.Tell("open");
+
+        Assert.Same(dispose, await Task.WhenAny(dispose, Task.Delay(Patience)));
+        await dispose;
+        heir.ExpectMsg<LockTransferred>(Patience);
+    }
+}
