@@ -112,11 +112,9 @@ internal sealed class ChaosOwner : UntypedActor
                 _world.Ledger.TimedOutAfter(timeout, pending.SentAt);
                 break;
             case LockTimedOut:
-                _world.Ledger.TimedOutAfter(
-                    pending.Keys.Count == 1 ? new LockManagerSettings().DefaultAwaitTimeout : new LockManagerSettings().DefaultAwaitAllTimeout,
-                    pending.SentAt);
+                _world.Ledger.TimedOutAfter(LockManagerSettings.Default.DefaultAwaitTimeout, pending.SentAt);
                 break;
-            case LockRefused { Reason: RefusalReason.AlreadyOwner } when pending.Kind is OwnerRequestKind.GiveAway:
+            case LockRefused { Cause: RefusalReason.AlreadyOwner } when pending.Kind is OwnerRequestKind.GiveAway:
                 // The heir already holds the key (a shared lock given to a fellow reader): the lock stays ours.
                 EnterAll(pending.Grant!, pending.Capacity);
                 break;

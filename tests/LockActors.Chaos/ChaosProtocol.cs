@@ -15,13 +15,11 @@ internal sealed record ChaosTerms(LockMode Mode, int Permits, int Capacity, int 
 internal static class ChaosProtocol
 {
     public static object TryLock(object key, ChaosTerms terms) =>
-        new TryLock(key) { Mode = terms.Mode, Permits = terms.Permits, Capacity = terms.Capacity };
+        new TryLock(key) { Options = Options(terms) with { Timeout = null } };
 
-    public static object Await(object key, ChaosTerms terms) =>
-        new Await(key, terms.Timeout) { Mode = terms.Mode, Permits = terms.Permits, Capacity = terms.Capacity, Priority = terms.Priority };
+    public static object Await(object key, ChaosTerms terms) => new Await(key) { Options = Options(terms) };
 
-    public static object AwaitAll(IReadOnlyList<object> keys, ChaosTerms terms) =>
-        new AwaitAll(keys, terms.Timeout) { Mode = terms.Mode, Permits = terms.Permits, Capacity = terms.Capacity, Priority = terms.Priority };
+    public static object AwaitAll(IReadOnlyList<object> keys, ChaosTerms terms) => new AwaitAll(keys) { Options = Options(terms) };
 
     public static object Release(LockGrant grant) => new Release(grant);
 
@@ -67,14 +65,15 @@ internal static class ChaosProtocol
         Mode = terms.Mode, Permits = terms.Permits, Capacity = terms.Capacity, Priority = terms.Priority, Timeout = terms.Timeout,
     };
 
+    /// <summary>One attempt (the terms' timeout is not used: a try-lock with a timeout would wait).</summary>
     public static Task<LockHandle?> TryLockAsync(LockClient client, object key, ChaosTerms terms, CancellationToken ct) =>
-        client.TryLockAsync(key, Options(terms), ct);
+        client.TryLockAsync(key, Options(terms) with { Timeout = null }, ct);
 
     public static Task<LockHandle> AwaitAsync(LockClient client, object key, ChaosTerms terms, CancellationToken ct) =>
-        client.AwaitAsync(key, Options(terms), ct);
+        client.LockAsync(key, Options(terms), ct);
 
     public static Task<LockHandle> AwaitAllAsync(LockClient client, IReadOnlyList<object> keys, ChaosTerms terms, CancellationToken ct) =>
-        client.AwaitAllAsync(keys, Options(terms), ct);
+        client.LockAllAsync(keys, Options(terms), ct);
 
     public static Task ReleaseAsync(LockHandle handle) => handle.ReleaseAsync();
 

@@ -22,9 +22,6 @@ internal sealed record ChaosSettings(long Operations, int Owners, int LockKeys, 
         return new ChaosSettings(operations, Owners: 200, LockKeys: 32, SemaphoreKeys: 6, restarts, seed);
     }
 
-    /// <summary>True when the environment asks for the checks of guarantees the manager does not keep yet.</summary>
-    public static bool Strict => Environment.GetEnvironmentVariable("LOCKACTORS_CHAOS_STRICT") == "1";
-
     /// <summary>How long a whole run may take before it counts as hung: generous, for a loaded 2-core machine.</summary>
     public TimeSpan Deadline => TimeSpan.FromSeconds(20 + (Operations / 2_000));
 

@@ -194,9 +194,9 @@ internal sealed class ClientChaosRun
         var expected = error switch
         {
             OperationCanceledException => ct.IsCancellationRequested,
-            TimeoutException => true, // a wait's own time-out (LockTimeoutException) or a request time-out
-            LockRefusedException r => r.Reason is RefusalReason.CapacityMismatch or RefusalReason.ManagerRestarted
-                || (r.Reason is RefusalReason.AlreadyOwner && what == "give-away"), // the live heir holds the key already
+            LockTimeoutException => true, // a wait's own time-out
+            LockRefusedException r => r.Cause is LockFailure.CapacityMismatch or LockFailure.ManagerRestarted or LockFailure.ManagerUnavailable
+                || (r.Cause is LockFailure.AlreadyOwner && what == "give-away"), // the live heir holds the key already
             ReleaseException => section?.MayBeLost(_incarnations.Current) == true,
             _ => false,
         };

@@ -17,7 +17,7 @@ public sealed class ReplyCheckSpecs : Akka.TestKit.Xunit2.TestKit
             Receive<AwaitAll>(m => Twice(new LockTimedOut(m.Keys)));
             Receive<Goodbye>(_ => Twice(new GoodbyeDone([])));
             Receive<WhereIs>(m => Twice(new KeyOwner(m.Key, null)));
-            Receive<Inspect>(m => Twice(new KeyStatus(m.Key, null, null, [])));
+            Receive<Inspect>(m => Twice(KeyStatus.Free(m.Key)));
             ReceiveAny(_ => { });
         }
 
