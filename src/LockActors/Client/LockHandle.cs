@@ -5,7 +5,7 @@ namespace LockActors;
 
 /// <summary>
 /// A lock taken through a <see cref="LockClient"/>. Dispose it to release the lock:
-/// <c>await using (var h = await client.AwaitAsync("user:1")) { … }</c>.
+/// <c>await using (var h = await client.LockAsync("user:1")) { … }</c>.
 /// </summary>
 /// <remarks>
 /// A handle is released once: <see cref="ReleaseAsync"/> and <see cref="GiveAwayAsync"/> end it,
@@ -100,6 +100,7 @@ public sealed class LockHandle : IAsyncDisposable
     public bool IsHeld => Volatile.Read(ref _state) == Held;
 
     /// <summary>Releases the lock (the Elixir <c>release!/2</c>).</summary>
+    /// <param name="cancellationToken">Stops waiting for the manager's confirmation; the release itself goes ahead.</param>
     /// <returns>A task that completes once the manager has released the keys.</returns>
     /// <exception cref="ReleaseException">
     /// The handle was already released or given away, or the manager no longer sees the owner holding
@@ -113,10 +114,10 @@ public sealed class LockHandle : IAsyncDisposable
     /// After the manager did not answer in time, with an explicit owner the handle stays held: retry.
     /// If the unanswered release was carried out after all, the retry completes successfully.
     /// </remarks>
-    public Task ReleaseAsync() =>
+    public Task ReleaseAsync(CancellationToken cancellationToken = default) =>
         Interlocked.CompareExchange(ref _state, Released, Held) != Held
             ? (TakeLateSuccess(RequestKind.Release, null) ? Task.CompletedTask : Task.FromException(Ended()))
-            : _ref.HandleRequestAsync(new Release(Grant) { Owner = _client.Owner }, RequestKind.Release);
+            : _ref.HandleRequestAsync(new Release(Grant) { Owner = _client.Owner }, RequestKind.Release).WaitAsync(cancellationToken);
 
     /// <summary>
     /// Hands the lock to <paramref name="heir"/> (the Elixir <c>give_away/4</c>): the heir receives
@@ -124,12 +125,13 @@ public sealed class LockHandle : IAsyncDisposable
     /// </summary>
     /// <param name="heir">The new owner.</param>
     /// <param name="giftData">Data delivered to the heir with the lock.</param>
+    /// <param name="cancellationToken">Stops waiting for the manager's confirmation; the give-away itself goes ahead.</param>
     /// <returns>A task that completes when the manager confirms with <see cref="GaveAway"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="heir"/> is null.</exception>
     /// <exception cref="LockRefusedException">The heir is the current owner (<see cref="RefusalReason.AlreadyOwner"/>); the handle stays held.</exception>
     /// <exception cref="ReleaseException">The handle was already released or given away, or the lock was lost.</exception>
     /// <exception cref="LockRefusedException">The manager did not answer in time (<see cref="LockFailure.ManagerUnavailable"/>).</exception>
-    public Task GiveAwayAsync(IActorRef heir, object? giftData = null)
+    public Task GiveAwayAsync(IActorRef heir, object? giftData = null, CancellationToken cancellationToken = default)
     {
         if (heir is null)
         {
@@ -138,7 +140,7 @@ public sealed class LockHandle : IAsyncDisposable
 
         return Interlocked.CompareExchange(ref _state, GivenAway, Held) != Held
             ? (TakeLateSuccess(RequestKind.GiveAway, heir) ? Task.CompletedTask : Task.FromException(Ended()))
-            : _ref.HandleRequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, RequestKind.GiveAway);
+            : _ref.HandleRequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, RequestKind.GiveAway).WaitAsync(cancellationToken);
     }
 
     /// <summary>

@@ -62,7 +62,7 @@ public sealed class LockClientSpecs : TestKit
     }
 
     [Fact]
-    public async Task AwaitAsync_waits_for_the_release_and_dispose_releases()
+    public async Task LockAsync_waits_for_the_release_and_dispose_releases()
     {
         var first = await _client.LockAsync("w");
         var second = _client.LockAsync("w", LockOptions.Within(Timeout.InfiniteTimeSpan));
@@ -76,7 +76,7 @@ public sealed class LockClientSpecs : TestKit
     }
 
     [Fact]
-    public async Task AwaitAsync_times_out_with_LockTimeoutException_naming_the_key()
+    public async Task LockAsync_times_out_with_LockTimeoutException_naming_the_key()
     {
         await using var held = await _client.LockAsync("slow");
         var e = await Assert.ThrowsAsync<LockTimeoutException>(() => _client.LockAsync("slow", LockOptions.Within(TimeSpan.FromMilliseconds(50))));
@@ -87,7 +87,7 @@ public sealed class LockClientSpecs : TestKit
     }
 
     [Fact]
-    public async Task AwaitAllAsync_grants_all_keys_in_the_given_order()
+    public async Task LockAllAsync_grants_all_keys_in_the_given_order()
     {
         await using var h = await _client.LockAllAsync(new object[] { "z", "a", 3 });
         Assert.Equal(new object[] { "z", "a", 3 }, h.Keys);
