@@ -174,6 +174,6 @@ public sealed partial class LockClient
     {
         T expected => expected,
         LockRefused refused => throw Refusal(refused),
-        _ => throw new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {reply}."),
+        _ => throw new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {KeyText.Of(reply)}."),
     };
 }

@@ -10,10 +10,8 @@ namespace LockActors.Client;
 /// <para>The owner references that have sent a timed request stay on a list until the timer finds
 /// them without a request in flight. Starting a request on a reference already listed writes its
 /// number into the reference and takes no lock and reads no clock; an answer touches nothing here at
-/// all. A lock taken by the caller and again by the manager's thread for every request cost about a
-/// tenth of a <c>LockClient</c> lock+release, mostly the lock's memory moving between the two cores,
-/// and reading the clock for every request about a twentieth. The list holds one entry per
-/// reference (the client reuses references), unordered.</para>
+/// all, so the caller's thread and the manager's never contend for a lock or a cache line here per
+/// request. The list holds one entry per reference (the client reuses references), unordered.</para>
 /// <para>While a reference is listed the timer ticks every eighth of the timeout. A tick walks the
 /// list: it notes the time it first sees a request in flight, times out a request it has seen for a
 /// whole timeout, and unlists a reference with nothing in flight. A request is first seen at the
