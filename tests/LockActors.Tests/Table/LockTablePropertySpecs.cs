@@ -9,9 +9,9 @@ namespace LockActors.Tests.Table;
 
 /// <summary>
 /// Random operation sequences run against the <see cref="LockTable"/> and against a deliberately
-/// naive reference model of the contract (API.md and issue 3): per key a list of holdings (owner,
+/// naive reference model of the contract (the README's guarantees and lock modes): per key a list of holdings (owner,
 /// mode, permits, token) and a capacity, and one global list of pending waits sorted on demand by
-/// priority, then arrival. After every step the issue's invariants are checked on what the table
+/// priority, then arrival. After every step the contract's invariants are checked on what the table
 /// shows, then the table and the model must agree on every reply, on every key's holders, queue and
 /// capacity.
 /// </summary>
@@ -937,7 +937,7 @@ internal sealed class ModelRun
         var sent = _fx.Sent.Skip(sentBefore).ToList();
         var status = Keys.ToDictionary(k => k, k => _table.Status(k));
 
-        // 1. The issue's invariants, on what the table shows, before anything is compared with the model.
+        // 1. The contract's invariants, on what the table shows, before anything is compared with the model.
         CheckHolders(status);
         CheckGrantOrder(sent, status);
         CheckQueues(status);
@@ -1139,7 +1139,7 @@ internal sealed class ModelRun
     private static readonly Comparison<Holding> ByToken = (a, b) => Nullable.Compare(a.Token, b.Token);
 
     /// <summary>
-    /// The issue's invariants on holders, as the table reports them: each owner holds a key at most
+    /// The contract's invariants on holders, as the table reports them: each owner holds a key at most
     /// once; shared and exclusive holders never mix; an exclusive holder of a lock (capacity 1) is
     /// alone; shared holders hold one permit each, on locks only; the permits held by exclusive
     /// holders never exceed the capacity.
@@ -1183,7 +1183,7 @@ internal sealed class ModelRun
     }
 
     /// <summary>
-    /// The issue's ordering invariants, on the grants the table sent in this step. A wait is granted
+    /// The contract's ordering invariants, on the grants the table sent in this step. A wait is granted
     /// out of order when an earlier wait (in priority-then-arrival order) for one of its keys was
     /// pending: for a request granted on arrival, any wait pending before the step; for a wait granted
     /// while settling, one still queued after the step (earlier waits may leave in the same step, by
