@@ -27,34 +27,45 @@ internal sealed partial class LockOwnerRef
     /// </summary>
     internal void TimeOut(int number)
     {
+        // Read before the request is orphaned: once it is, its final answer may arrive and retire
+        // this reference (clearing these fields) on the manager's thread at any moment.
+        var (request, kind, done, handle) = Snapshot();
         if (!TryOrphan(number))
         {
             return;
         }
 
         LockRefusedException timeout;
-        if (_kind is RequestKind.Await or RequestKind.TryAwait)
+        if (kind is RequestKind.Await or RequestKind.TryAwait)
         {
-            Withdraw();
-            timeout = new LockRefusedException(KeysOf(_request!), LockFailure.ManagerUnavailable,
-                $"The lock manager {_client.Manager.Path} did not answer {_request!.GetType().Name} for {KeyText.OfAll(WaitKeys()!)} " +
+            Withdraw(request!);
+            timeout = new LockRefusedException(KeysOf(request!), LockFailure.ManagerUnavailable,
+                $"The lock manager {_client.Manager.Path} did not answer {request!.GetType().Name} for {KeyText.OfAll(KeysOf(request))} " +
                 $"within its timeout plus {_client.RequestTimeout}; the wait was withdrawn.");
         }
         else
         {
-            timeout = new LockRefusedException(KeysOf(_request!), LockFailure.ManagerUnavailable,
-                $"The lock manager {_client.Manager.Path} did not answer {_request!.GetType().Name} within {_client.RequestTimeout}.");
+            timeout = new LockRefusedException(KeysOf(request!), LockFailure.ManagerUnavailable,
+                $"The lock manager {_client.Manager.Path} did not answer {request!.GetType().Name} within {_client.RequestTimeout}.");
         }
 
-        if (_done is TaskCompletionSource<LockHandle?> acquire)
+        if (done is TaskCompletionSource<LockHandle?> acquire)
         {
             acquire.TrySetException(timeout);
         }
         else
         {
-            _handle!.OnRequestTimedOut(_kind, (TaskCompletionSource)_done!, timeout);
+            handle!.OnRequestTimedOut(kind, (TaskCompletionSource)done!, timeout);
         }
     }
+
+    /// <summary>
+    /// The request in flight and what completes it. Consistent when taken before a successful
+    /// <see cref="TryOrphan"/> of the request's number: a new request writes these only once the
+    /// previous one is over, and a retirement clears them only after its answer moved it out of flight.
+    /// </summary>
+    private (object? Request, RequestKind Kind, object? Done, LockHandle? Handle) Snapshot() =>
+        (_request, _kind, _done, Volatile.Read(ref _handle));
 
     /// <summary>
     /// The manager terminated (or its node was lost): the request in flight fails at once, the lock
@@ -70,20 +81,21 @@ internal sealed partial class LockOwnerRef
     /// <summary>Fails request <paramref name="number"/>, if still in flight, because the manager is gone.</summary>
     private void FailWithoutManager(int number, string reason)
     {
+        var (request, kind, done, handle) = Snapshot();
         if (!TryOrphan(number))
         {
             return;
         }
 
-        if (_done is TaskCompletionSource<LockHandle?> acquire)
+        if (done is TaskCompletionSource<LockHandle?> acquire)
         {
-            var keys = WaitKeys() ?? [((TryLock)_request!).Key];
+            var keys = KeysOf(request!);
             Retire(clean: false);
             acquire.TrySetException(new LockRefusedException(keys, LockFailure.ManagerRestarted, $"{reason} The request for {KeyText.OfAll(keys)} was not granted."));
         }
         else
         {
-            _handle!.OnManagerGone(_kind, (TaskCompletionSource)_done!, reason);
+            handle!.OnManagerGone(kind, (TaskCompletionSource)done!, reason);
         }
     }
 
@@ -108,20 +120,12 @@ internal sealed partial class LockOwnerRef
         }
     }
 
-    /// <summary>The keys of the wait in flight, or null when the request is no wait.</summary>
-    private IReadOnlyList<object>? WaitKeys() => _request switch
-    {
-        Await w => [w.Key],
-        AwaitAll all => all.Keys,
-        _ => null,
-    };
-
     /// <summary>Asks the manager to withdraw the wait in flight (answered, if at all, with its final answer).</summary>
-    private void Withdraw()
+    private void Withdraw(object request)
     {
-        if (WaitKeys() is { } keys)
+        if (request is Await or AwaitAll)
         {
-            _client.Manager.Tell(new CancelAwait(keys) { Owner = _namedOwner }, this);
+            _client.Manager.Tell(new CancelAwait(KeysOf(request)) { Owner = _namedOwner }, this);
         }
     }
 }

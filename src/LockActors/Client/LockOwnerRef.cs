@@ -211,13 +211,15 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
     /// </summary>
     private void Abandon(int number)
     {
+        // Read before the phase changes: the final answer may retire this reference right after.
+        var request = _request;
         var state = Volatile.Read(ref _state);
         if (state != (number | InFlight) || Interlocked.CompareExchange(ref _state, number | Cancelling, state) != state)
         {
             return;
         }
 
-        Withdraw();
+        Withdraw(request!);
     }
 
     protected override void TellInternal(object message, IActorRef sender)
