@@ -87,7 +87,17 @@ public sealed class HostedSettingsSpecs
         var host = new HostBuilder()
             .ConfigureServices(services => services.AddAkka("settings", configureAkka).AddLockClient())
             .Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // A start that failed leaves no test holding the host: dispose it (and its actor system) here.
+            host.Dispose();
+            throw;
+        }
+
         return host;
     }
 }

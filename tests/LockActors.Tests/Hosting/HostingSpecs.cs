@@ -196,7 +196,17 @@ public sealed class HostingSpecs
                 services.AddAkka("test", configureAkka);
             })
             .Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // A start that failed leaves no test holding the host: dispose it (and its actor system) here.
+            host.Dispose();
+            throw;
+        }
+
         return host;
     }
 
