@@ -15,8 +15,15 @@ namespace LockActors.Hosting;
 /// given). The registered reference is the manager itself, so it takes every request of the
 /// protocol directly, replies go straight to the sender, and it stays valid across restarts.
 /// Messages sent to the guardian's path are forwarded to the manager with their sender.</para>
-/// <para>One manager per actor system can be registered under <see cref="LockManager"/>;
-/// a second <c>WithLockManager</c> on the same builder fails when the actor system starts.</para>
+/// <para>Settings: the manager reads the <c>lockactors.manager</c> section of the actor system's
+/// HOCON (every key documented in the package's <c>reference.conf</c>, which fills in what the
+/// application leaves out); the <c>configure</c> function receives those settings and returns the
+/// ones to use, so code overrides HOCON, and can apply an appsettings section in between with
+/// <see cref="LockManagerConfiguration.FromConfiguration"/>.</para>
+/// <para>Several managers: each key type of the <see cref="ActorRegistry"/> holds one manager, so
+/// give each further manager its own key with <c>WithLockManager&lt;TKey&gt;</c>; a second
+/// manager under the same key fails when the actor system starts. Register a client of each with
+/// <see cref="LockClientServiceCollectionExtensions.AddLockClient{TKey}"/>.</para>
 /// <para>Logging: the manager logs through Akka's logging (unknown messages, lost locks,
 /// failed asynchronous releases). To send Akka's log events to Microsoft.Extensions.Logging,
 /// and from there to Serilog or any other provider, use Akka.Hosting's logger-factory bridge;
@@ -34,11 +41,12 @@ namespace LockActors.Hosting;
 ///         loggers.AddLoggerFactory();   // Akka log events go to the host's ILoggerFactory
 ///     })
 ///     .WithLockManager("locks", s => s with { Metadata = "orders-db" }));
+/// services.AddLockClient();
 ///
 /// // anywhere with dependency injection:
-/// public sealed class OrderService(IRequiredActor&lt;LockManager&gt; locks)
+/// public sealed class OrderService(ILockClient locks)
 /// {
-///     public async Task&lt;LockClient&gt; ClientAsync() =&gt; new LockClient(await locks.GetAsync());
+///     public Task ShipAsync(int order) =&gt; locks.WithLockAsync($"order:{order}", handle =&gt; ShipUnderLockAsync(order, handle.FencingToken));
 /// }
 /// </code>
 /// </example>
@@ -72,11 +80,10 @@ public static class LockManagerHostingExtensions
     /// </summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="name">The name of the manager's guardian actor (path <c>/user/{name}</c>); must be a valid, non-empty actor name.</param>
-    /// <param name="configure">Returns the manager's settings from the defaults it is given (e.g. <c>s =&gt; s with { Metadata = "orders-db" }</c>); null keeps the defaults. Runs once, when this method is called.</param>
+    /// <param name="configure">Returns the manager's settings from those read from the actor system's HOCON (<c>lockactors.manager</c>, defaults from <c>reference.conf</c>), e.g. <c>s =&gt; s with { Metadata = "orders-db" }</c>; null keeps them. Runs once, when the actor system starts; an exception it throws (a setting out of range, say) fails the start.</param>
     /// <returns>The same <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="name"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name, or <paramref name="configure"/> returned null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and its value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name.</exception>
     /// <example>
     /// <code>
     /// services.AddAkka("app", builder => builder.WithLockManager("locks", s => s with { Metadata = "orders-db" }));
@@ -86,7 +93,7 @@ public static class LockManagerHostingExtensions
         this AkkaConfigurationBuilder builder,
         string name,
         Func<LockManagerSettings, LockManagerSettings>? configure = null) =>
-        builder.WithLockManager(name, DefaultSupervisorStrategy, configure);
+        builder.WithLockManager<LockManager>(name, DefaultSupervisorStrategy, configure);
 
     /// <summary>
     /// Starts a <see cref="LockManager"/> supervised with <paramref name="strategy"/> and registers
@@ -99,11 +106,10 @@ public static class LockManagerHostingExtensions
     /// valid (the restarted manager starts empty and reports every lost lock); a stop ends the
     /// lock service: the guardian stops with it and the registered reference is dead.
     /// </param>
-    /// <param name="configure">Returns the manager's settings from the defaults it is given (e.g. <c>s =&gt; s with { Metadata = "orders-db" }</c>); null keeps the defaults. Runs once, when this method is called.</param>
+    /// <param name="configure">Returns the manager's settings from those read from the actor system's HOCON (<c>lockactors.manager</c>, defaults from <c>reference.conf</c>), e.g. <c>s =&gt; s with { Metadata = "orders-db" }</c>; null keeps them. Runs once, when the actor system starts; an exception it throws (a setting out of range, say) fails the start.</param>
     /// <returns>The same <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="name"/> or <paramref name="strategy"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name, or <paramref name="configure"/> returned null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and its value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name.</exception>
     /// <example>
     /// <code>
     /// // give up after 3 failures within a minute instead of restarting for ever
@@ -112,6 +118,58 @@ public static class LockManagerHostingExtensions
     /// </code>
     /// </example>
     public static AkkaConfigurationBuilder WithLockManager(
+        this AkkaConfigurationBuilder builder,
+        string name,
+        SupervisorStrategy strategy,
+        Func<LockManagerSettings, LockManagerSettings>? configure = null) =>
+        builder.WithLockManager<LockManager>(name, strategy, configure);
+
+    /// <summary>
+    /// Starts a <see cref="LockManager"/> supervised with <see cref="DefaultSupervisorStrategy"/>
+    /// and registers it under the key type <typeparamref name="TKey"/>, so that one actor system
+    /// can run several managers, each under its own key.
+    /// </summary>
+    /// <typeparam name="TKey">The key of the manager in the <see cref="ActorRegistry"/> (any type, typically an empty marker class).</typeparam>
+    /// <param name="builder">The Akka.Hosting builder.</param>
+    /// <param name="name">The name of the manager's guardian actor (path <c>/user/{name}</c>); must be a valid, non-empty actor name.</param>
+    /// <param name="configure">Returns the manager's settings from those read from the actor system's HOCON (<c>lockactors.manager</c>, defaults from <c>reference.conf</c>), e.g. <c>s =&gt; s with { Metadata = "orders-db" }</c>; null keeps them. Runs once, when the actor system starts; an exception it throws (a setting out of range, say) fails the start.</param>
+    /// <returns>The same <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="name"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name.</exception>
+    /// <example>
+    /// <code>
+    /// public sealed class OrderLocks;
+    /// public sealed class StockLocks;
+    ///
+    /// services.AddAkka("app", builder => builder
+    ///     .WithLockManager&lt;OrderLocks&gt;("order-locks")
+    ///     .WithLockManager&lt;StockLocks&gt;("stock-locks", s => s with { MaxKeysPerRequest = 64 }));
+    /// services.AddLockClient&lt;OrderLocks&gt;().AddLockClient&lt;StockLocks&gt;();
+    /// </code>
+    /// </example>
+    public static AkkaConfigurationBuilder WithLockManager<TKey>(
+        this AkkaConfigurationBuilder builder,
+        string name,
+        Func<LockManagerSettings, LockManagerSettings>? configure = null) =>
+        builder.WithLockManager<TKey>(name, DefaultSupervisorStrategy, configure);
+
+    /// <summary>
+    /// Starts a <see cref="LockManager"/> supervised with <paramref name="strategy"/> and registers
+    /// it under the key type <typeparamref name="TKey"/>.
+    /// </summary>
+    /// <typeparam name="TKey">The key of the manager in the <see cref="ActorRegistry"/> (any type, typically an empty marker class).</typeparam>
+    /// <param name="builder">The Akka.Hosting builder.</param>
+    /// <param name="name">The name of the manager's guardian actor (path <c>/user/{name}</c>); must be a valid, non-empty actor name.</param>
+    /// <param name="strategy">
+    /// How the guardian handles a failure of the manager. A restart keeps the registered reference
+    /// valid (the restarted manager starts empty and reports every lost lock); a stop ends the
+    /// lock service: the guardian stops with it and the registered reference is dead.
+    /// </param>
+    /// <param name="configure">Returns the manager's settings from those read from the actor system's HOCON (<c>lockactors.manager</c>, defaults from <c>reference.conf</c>), e.g. <c>s =&gt; s with { Metadata = "orders-db" }</c>; null keeps them. Runs once, when the actor system starts; an exception it throws (a setting out of range, say) fails the start.</param>
+    /// <returns>The same <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="name"/> or <paramref name="strategy"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name.</exception>
+    public static AkkaConfigurationBuilder WithLockManager<TKey>(
         this AkkaConfigurationBuilder builder,
         string name,
         SupervisorStrategy strategy,
@@ -132,20 +190,24 @@ public static class LockManagerHostingExtensions
                 nameof(name));
         }
 
-        var settings = configure is null ? LockManagerSettings.Default : configure(LockManagerSettings.Default)
-            ?? throw new ArgumentException("The settings function returned null; return the settings to use.", nameof(configure));
+        // The reference defaults become part of the system's configuration, below anything the
+        // application sets, so the system's config shows every lockactors setting.
+        builder.AddHocon(LockManagerSettings.DefaultConfig(), HoconAddMode.Append);
 
         // An ActorStarter returns a Task that the host awaits, so the manager is registered
         // before the actor system counts as started.
         ActorStarter start = async (system, registry) =>
         {
+            var fromHocon = LockManagerSettings.Create(system);
+            var settings = configure is null ? fromHocon : configure(fromHocon)
+                ?? throw new ArgumentException("The settings function returned null; return the settings to use.", nameof(configure));
             var guardian = system.ActorOf(LockManagerGuardian.Props(settings, strategy), name);
 
             // The guardian creates the manager in its constructor, before it takes any message,
             // so this answer is the manager's reference whatever the timing.
             var manager = await guardian.Ask<IActorRef>(LockManagerGuardian.GetManager.Instance, StartTimeout)
                 .ConfigureAwait(false);
-            registry.Register<LockManager>(manager);
+            registry.Register<TKey>(manager);
         };
         return builder.WithActors(start);
     }

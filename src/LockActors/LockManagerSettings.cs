@@ -1,3 +1,6 @@
+using Akka.Actor;
+using Akka.Configuration;
+using LockActors.Configuration;
 using LockActors.Validation;
 
 namespace LockActors;
@@ -23,8 +26,51 @@ public sealed record LockManagerSettings
     /// <summary>The largest <see cref="IdleOwnerWatchTime"/>: one day (the manager's timers are not meant for longer periods).</summary>
     public static readonly TimeSpan MaxIdleOwnerWatchTime = TimeSpan.FromDays(1);
 
-    /// <summary>Every setting at its default.</summary>
+    /// <summary>Every setting at its default (the values of the embedded <c>reference.conf</c>).</summary>
     public static LockManagerSettings Default { get; } = new();
+
+    /// <summary>
+    /// The embedded <c>reference.conf</c>: the <c>lockactors.manager</c> section with every
+    /// setting at its default, each documented.
+    /// </summary>
+    /// <returns>The reference configuration (a fallback for an application's own HOCON).</returns>
+    public static Config DefaultConfig() => LockManagerConfigReader.Reference;
+
+    /// <summary>
+    /// Settings from the <c>lockactors.manager</c> section of <paramref name="system"/>'s
+    /// configuration; a key it leaves out takes the value of the embedded <c>reference.conf</c>.
+    /// </summary>
+    /// <param name="system">The actor system whose configuration is read.</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="system"/> is null.</exception>
+    /// <exception cref="ConfigurationException">A value is malformed or out of range; the message names its path (e.g. <c>lockactors.manager.default-await-timeout</c>) and the value.</exception>
+    /// <example>
+    /// <code>
+    /// // application.conf: lockactors.manager.default-await-timeout = 2s
+    /// var locks = system.ActorOf(LockManager.Props(LockManagerSettings.Create(system)), "locks");
+    /// </code>
+    /// </example>
+    public static LockManagerSettings Create(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return LockManagerConfigReader.Read(system);
+    }
+
+    /// <summary>
+    /// Settings from <paramref name="config"/>, a section shaped as <c>lockactors.manager</c>
+    /// (keys <c>default-await-timeout</c>, <c>max-keys-per-request</c>, <c>idle-owner-watch-time</c>,
+    /// <c>max-idle-owners-watched</c>, <c>metadata</c>); a key it leaves out takes the value of the
+    /// embedded <c>reference.conf</c>.
+    /// </summary>
+    /// <param name="config">The section (for instance <c>system.Settings.Config.GetConfig("my-locks")</c>).</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="config"/> is null.</exception>
+    /// <exception cref="ConfigurationException">A value is malformed or out of range; the message names its key (prefixed with <c>lockactors.manager.</c>) and the value.</exception>
+    public static LockManagerSettings Create(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return LockManagerConfigReader.Read(config, LockManagerConfigReader.SectionPath);
+    }
 
     /// <summary>Attached to every grant (<see cref="LockGrant.Metadata"/>) and returned by <see cref="GetMeta"/>. Default null.</summary>
     public object? Metadata { get; init; }

@@ -18,7 +18,7 @@ namespace LockActors;
 /// var total = await client.WithLockAllAsync(["acct:a", "acct:b"], h => TransferAsync(h.FencingToken));
 /// </code>
 /// </example>
-public sealed partial class LockClient
+public sealed partial class LockClient : ILockClient
 {
     /// <summary>Creates a client for the manager <paramref name="locks"/>.</summary>
     /// <param name="locks">The manager (or a reference that forwards to it).</param>
