@@ -52,6 +52,16 @@ public enum RefusalReason
     /// while it is in use.
     /// </summary>
     CapacityMismatch,
+
+    /// <summary>
+    /// The wait would close a deadlock between owners: each owner of a cycle waits for a key that
+    /// the next one holds, and the last one waits for a key this owner holds. The wait is refused at
+    /// once instead of being queued; the message names the cycle (owners and keys), and the owner
+    /// keeps what it holds. Only cycles through holders are found: a wait blocked by a holding that
+    /// alone keeps it out (an exclusive holder; a shared holder of a key waited for exclusively; a
+    /// semaphore holder whose permits and the wait's together exceed the capacity).
+    /// </summary>
+    Deadlock,
 }
 
 /// <summary>Why a release or give-away failed; nothing was released.</summary>

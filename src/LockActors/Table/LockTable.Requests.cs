@@ -114,6 +114,12 @@ internal sealed partial class LockTable
             return;
         }
 
+        KeyEntry? queued = entry;
+        if (RefusedAsDeadlock(party, replyTo, keys: null, new ReadOnlySpan<KeyEntry?>(ref queued), terms))
+        {
+            return;
+        }
+
         // A single-key wait keeps no key list: it is built when a reply needs it. The party found
         // above is reused, not looked up again.
         Enqueue(party is null ? Enlist(owner) : Rejoin(party), replyTo, [], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms, deadline);
@@ -161,6 +167,11 @@ internal sealed partial class LockTable
         if (!grantableNow && deadline <= now)
         {
             _fx.Send(replyTo, new LockTimedOut(keyList));
+            return;
+        }
+
+        if (!grantableNow && RefusedAsDeadlock(party, replyTo, keyList, entries, terms))
+        {
             return;
         }
 

@@ -47,6 +47,21 @@ public sealed class ComplexityGuardSpecs
         });
 
     [Fact]
+    public void A_wait_refused_as_a_deadlock_costs_the_same_with_1k_and_100k_keys_held() =>
+        AssertFlat((table, keys, _) =>
+        {
+            var (x, y) = (new FakeRef("x"), new FakeRef("y"));
+            var (a, b) = (keys.Make(-1), keys.Make(-2));
+            table.TryLock(x, x, a);
+            table.TryLock(y, y, b);
+            table.Await(x, x, b, Timeout.InfiniteTimeSpan, 0);
+            table.Await(y, y, a, Timeout.InfiniteTimeSpan, 0);
+            table.CancelAwait(x, x, null);
+            table.ReleaseKeys(x, x, [a]);
+            table.ReleaseKeys(y, y, [b]);
+        });
+
+    [Fact]
     public void The_death_of_an_owner_of_ten_keys_costs_the_same_with_1k_and_100k_keys_held() =>
         AssertFlat((table, keys, owners) =>
         {
