@@ -14,9 +14,10 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
     /// <summary>Releases everything the owners hold, then stops the manager and the owners: no lock is lost noisily.</summary>
     private async Task ShutdownAsync(IActorRef manager, params IActorRef[] owners)
     {
+        // Sent as each owner: only the owner itself may say goodbye without presenting its grants.
         foreach (var owner in owners)
         {
-            manager.Tell(new Goodbye { Owner = owner }, ActorRefs.NoSender);
+            manager.Tell(new Goodbye(), owner);
         }
 
         await manager.Ask<object>(GetMeta.Instance);
@@ -476,7 +477,7 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
 
             foreach (var heir in heirs)
             {
-                manager.Tell(new Goodbye { Owner = heir }, ActorRefs.NoSender);
+                manager.Tell(new Goodbye(), heir);
                 system.Stop(heir);
             }
 

@@ -37,6 +37,9 @@ public enum LockFailure
 
     /// <summary>A release or give-away presented an older grant than the one the key is held under (<see cref="ReleaseFailure.StaleGrant"/>).</summary>
     StaleGrant,
+
+    /// <summary>The wait would have closed a deadlock between owners (<see cref="RefusalReason.Deadlock"/>); nothing is held.</summary>
+    Deadlock,
 }
 
 /// <summary>
@@ -78,7 +81,8 @@ public sealed class LockTimeoutException : LockException
 }
 
 /// <summary>
-/// The request was refused: a wait on a key the owner already holds, a capacity mismatch, a
+/// The request was refused: a wait on a key the owner already holds, a wait that would close a
+/// deadlock between owners, a capacity mismatch, a
 /// give-away to an owner of the keys, a malformed request, or a manager that restarted, stopped or
 /// cannot be reached (<see cref="LockFailure.ManagerUnavailable"/>). Nothing is held.
 /// </summary>
@@ -112,6 +116,7 @@ public sealed class LockRefusedException : LockException
         RefusalReason.AlreadyOwner => LockFailure.AlreadyOwner,
         RefusalReason.ManagerRestarted => LockFailure.ManagerRestarted,
         RefusalReason.CapacityMismatch => LockFailure.CapacityMismatch,
+        RefusalReason.Deadlock => LockFailure.Deadlock,
         _ => LockFailure.InvalidRequest,
     };
 }

@@ -147,16 +147,21 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 if (OwnerOf(m, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);
                 break;
             case ReleaseKeys m:
-                if (OwnerOf(m, sender) is { } keysReleaser) _table.ReleaseKeys(keysReleaser, sender, m.Keys);
+                if (OwnerOf(m, sender) is { } keysReleaser && SentByOwner(m, keysReleaser, sender)) _table.ReleaseKeys(keysReleaser, sender, m.Keys);
                 break;
             case GiveAway m:
                 if (OwnerOf(m, sender) is { } giver) _table.GiveAway(giver, sender, m.Grant, m.Heir, m.GiftData);
                 break;
             case Goodbye m:
-                if (OwnerOf(m, sender) is { } leaver) _table.Goodbye(leaver, sender);
+                if (OwnerOf(m, sender) is { } leaver && SentByOwner(m, leaver, sender)) _table.Goodbye(leaver, sender);
                 break;
             case CancelAwait m:
-                if (OwnerOf(m, sender) is { } canceller) _table.CancelAwait(canceller, sender, m.Keys);
+                if (OwnerOf(m, sender) is { } canceller)
+                {
+                    // Another sender may withdraw only the waits it requested itself (their reply-to).
+                    _table.CancelAwait(canceller, sender, m.Keys, onlyRequestedBy: canceller.Equals(sender) ? null : sender);
+                }
+
                 break;
             case WhereIs m:
                 _table.WhereIs(sender, m.Key);
@@ -220,6 +225,23 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
 
         _log.Warning("LockManager ignored {Request}: it names no owner and has no sender to own the lock", KeyText.Of(request));
         return null;
+    }
+
+    /// <summary>
+    /// True when a request that presents no grant comes from the owner it acts for; otherwise false,
+    /// and refused: only the owner itself may release keys or say goodbye without presenting grants.
+    /// </summary>
+    private bool SentByOwner(IOwnedLockRequest request, IActorRef owner, IActorRef sender)
+    {
+        if (request.Owner is null || owner.Equals(sender))
+        {
+            return true;
+        }
+
+        SendReply(sender, new LockRefused(null, RefusalReason.InvalidRequest,
+            $"{request.GetType().Name} for {TextOf(owner)} was sent by {TextOf(sender)}: only the owner itself may release its keys " +
+            "without presenting their grant (send Release or GiveAway with the grant instead)."));
+        return false;
     }
 
     /// <summary>False (and refused) when a lock request carries null options, as a hand-made or deserialized one can.</summary>

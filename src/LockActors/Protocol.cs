@@ -15,6 +15,16 @@ public interface ILockRequest;
 /// A request made on behalf of an owner. When <see cref="Owner"/> is null, the message's
 /// sender is the owner.
 /// </summary>
+/// <remarks>
+/// Trust model: a request may name another owner than its sender. It may then take locks for that
+/// owner (<see cref="TryLock"/>, <see cref="Await"/>, <see cref="AwaitAll"/>), but act on the
+/// owner's locks only with proof: <see cref="Release"/> and <see cref="GiveAway"/> present the
+/// grant, whose fencing token must match. <see cref="ReleaseKeys"/> and <see cref="Goodbye"/>
+/// present none, so they are refused (<see cref="RefusalReason.InvalidRequest"/>, nothing changes)
+/// unless the sender is the owner; <see cref="CancelAwait"/> from another sender withdraws only the
+/// waits that sender requested (those whose replies go to it). The manager trusts the sender
+/// reference Akka delivers; it does not authenticate actors.
+/// </remarks>
 public interface IOwnedLockRequest : ILockRequest
 {
     /// <summary>The actor the request is made for; null means the sender.</summary>
@@ -52,6 +62,16 @@ public enum RefusalReason
     /// while it is in use.
     /// </summary>
     CapacityMismatch,
+
+    /// <summary>
+    /// The wait would close a deadlock between owners: each owner of a cycle waits for a key that
+    /// the next one holds, and the last one waits for a key this owner holds. The wait is refused at
+    /// once instead of being queued; the message names the cycle (owners and keys), and the owner
+    /// keeps what it holds. Only cycles through holders are found: a wait blocked by a holding that
+    /// alone keeps it out (an exclusive holder; a shared holder of a key waited for exclusively; a
+    /// semaphore holder whose permits and the wait's together exceed the capacity).
+    /// </summary>
+    Deadlock,
 }
 
 /// <summary>Why a release or give-away failed; nothing was released.</summary>
@@ -163,6 +183,7 @@ public sealed record AwaitAll(IReadOnlyList<object> Keys, TimeSpan? Timeout = nu
 /// <see cref="LockRefused"/>; sent without a sender it is fire-and-forget and a failure is
 /// logged as an error.
 /// </summary>
+/// <remarks>The grant is the proof of ownership: any sender presenting it may release it for its <see cref="Owner"/>.</remarks>
 /// <param name="Grant">The grant received in <see cref="LockAcquired"/>, <see cref="GaveAway"/> or <see cref="LockTransferred"/>.</param>
 public sealed record Release(LockGrant Grant) : IOwnedLockRequest
 {
@@ -174,6 +195,10 @@ public sealed record Release(LockGrant Grant) : IOwnedLockRequest
 /// Releases the given keys if the owner holds every one of them, whatever grant they came from.
 /// Replies <see cref="Released"/>, <see cref="ReleaseFailed"/> or <see cref="LockRefused"/>.
 /// </summary>
+/// <remarks>
+/// It presents no grant, so only the owner itself may send it: with an <see cref="Owner"/> other
+/// than the sender it is refused with <see cref="RefusalReason.InvalidRequest"/> and nothing changes.
+/// </remarks>
 /// <param name="Keys">The distinct keys to release.</param>
 public sealed record ReleaseKeys(IReadOnlyList<object> Keys) : IOwnedLockRequest
 {
@@ -188,6 +213,10 @@ public sealed record ReleaseKeys(IReadOnlyList<object> Keys) : IOwnedLockRequest
 /// Releases every key the owner holds and withdraws all its pending waits (each answered with
 /// <see cref="AwaitCancelled"/>). Replies <see cref="GoodbyeDone"/>.
 /// </summary>
+/// <remarks>
+/// It presents no grant, so only the owner itself may send it: with an <see cref="Owner"/> other
+/// than the sender it is refused with <see cref="RefusalReason.InvalidRequest"/> and nothing changes.
+/// </remarks>
 public sealed record Goodbye : IOwnedLockRequest
 {
     /// <inheritdoc />
@@ -199,6 +228,7 @@ public sealed record Goodbye : IOwnedLockRequest
 /// new fencing token. Ownership is checked as for <see cref="Release"/>. The giver gets
 /// <see cref="GaveAway"/>, the heir <see cref="LockTransferred"/>.
 /// </summary>
+/// <remarks>The grant is the proof of ownership: any sender presenting it may give it away for its <see cref="Owner"/>.</remarks>
 /// <param name="Grant">The grant to hand over.</param>
 /// <param name="Heir">The new owner; must not be the current owner.</param>
 /// <param name="GiftData">Any data to hand to the heir along with the lock.</param>
@@ -212,6 +242,11 @@ public sealed record GiveAway(LockGrant Grant, IActorRef Heir, object? GiftData 
 /// Withdraws the owner's pending waits that involve any of <paramref name="Keys"/>, or all of
 /// them when null. Each withdrawn wait is answered <see cref="AwaitCancelled"/>; nothing else is sent.
 /// </summary>
+/// <remarks>
+/// Sent by the owner itself (or with no <see cref="Owner"/>), it withdraws any of the owner's waits;
+/// sent by another actor for <see cref="Owner"/>, only the waits that actor requested (whose replies
+/// go to it).
+/// </remarks>
 /// <param name="Keys">The keys whose waits to withdraw; null for every wait of the owner.</param>
 public sealed record CancelAwait(IReadOnlyList<object>? Keys = null) : IOwnedLockRequest
 {

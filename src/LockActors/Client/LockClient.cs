@@ -55,32 +55,24 @@ public sealed partial class LockClient : ILockClient
     internal RequestTimeouts Timeouts { get; }
 
     /// <summary>
-    /// Releases everything: with an explicit <see cref="LockClientOptions.Owner"/>, every key that
-    /// owner holds (the Elixir <c>goodbye/1</c>); otherwise every handle of this client still held,
-    /// oldest grant first.
+    /// Releases every lock this client holds: each handle still held, oldest grant first, with its
+    /// grant. With an explicit <see cref="LockClientOptions.Owner"/>, locks that owner took by other
+    /// means are left alone: only the owner itself may release keys without presenting their grant
+    /// (it can send <see cref="Goodbye"/> itself).
     /// </summary>
-    /// <returns>The keys that were released (without an explicit owner: handle by handle, oldest grant first, each handle's keys as requested).</returns>
-    /// <param name="cancellationToken">Stops waiting for the manager's answer (the goodbye still goes ahead).</param>
+    /// <returns>The keys that were released, handle by handle, oldest grant first, each handle's keys as requested.</returns>
+    /// <param name="cancellationToken">Stops waiting: the release already sent goes ahead, the handles not reached yet stay held.</param>
     /// <exception cref="LockRefusedException">The manager did not answer within <see cref="RequestTimeout"/> (<see cref="LockFailure.ManagerUnavailable"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<IReadOnlyList<object>> GoodbyeAsync(CancellationToken cancellationToken = default)
     {
-        if (Owner is not null)
-        {
-            var done = Expect<GoodbyeDone>(await AskAsync(new Goodbye { Owner = Owner }, [], cancellationToken).ConfigureAwait(false));
-            foreach (var handle in HeldHandles())
-            {
-                handle.MarkReleasedByGoodbye();
-            }
-
-            return done.Keys;
-        }
-
         var released = new List<object>();
         foreach (var handle in HeldHandles())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await handle.ReleaseAsync().ConfigureAwait(false);
+                await handle.ReleaseAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
                 released.AddRange(handle.Keys);
             }
             catch (ReleaseException)

@@ -114,6 +114,12 @@ internal sealed partial class LockTable
             return;
         }
 
+        KeyEntry? queued = entry;
+        if (RefusedAsDeadlock(party, replyTo, keys: null, new ReadOnlySpan<KeyEntry?>(ref queued), terms))
+        {
+            return;
+        }
+
         // A single-key wait keeps no key list: it is built when a reply needs it. The party found
         // above is reused, not looked up again.
         Enqueue(party is null ? Enlist(owner) : Rejoin(party), replyTo, [], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms, deadline);
@@ -161,6 +167,11 @@ internal sealed partial class LockTable
         if (!grantableNow && deadline <= now)
         {
             _fx.Send(replyTo, new LockTimedOut(keyList));
+            return;
+        }
+
+        if (!grantableNow && RefusedAsDeadlock(party, replyTo, keyList, entries, terms))
+        {
             return;
         }
 
@@ -288,7 +299,11 @@ internal sealed partial class LockTable
     }
 
     /// <summary><see cref="LockActors.CancelAwait"/>: withdraw the owner's waits that involve any of the keys (all when null).</summary>
-    public void CancelAwait(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys)
+    /// <param name="owner">The owner whose waits to withdraw.</param>
+    /// <param name="replyTo">Where a refusal of the request goes.</param>
+    /// <param name="keys">The keys whose waits to withdraw; null for all.</param>
+    /// <param name="onlyRequestedBy">When set, only the waits whose reply-to is this actor (a sender other than the owner withdraws only what it requested).</param>
+    public void CancelAwait(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, IActorRef? onlyRequestedBy = null)
     {
         if (keys is not null && !ValidKeyList(replyTo, keys, nameof(LockActors.CancelAwait)))
         {
@@ -304,7 +319,7 @@ internal sealed partial class LockTable
         for (var wait = party.Waits.First; wait is not null;)
         {
             var next = party.Waits.Next(wait);
-            if (wanted is null || wait.Keys.Any(wanted.Contains))
+            if ((onlyRequestedBy is null || onlyRequestedBy.Equals(wait.ReplyTo)) && (wanted is null || wait.Keys.Any(wanted.Contains)))
             {
                 Withdraw(wait);
                 _fx.Send(wait.ReplyTo, new AwaitCancelled(wait.Keys));

@@ -47,6 +47,23 @@ public sealed class ComplexityGuardSpecs
         });
 
     [Fact]
+    public void The_deadlock_check_of_a_queued_wait_costs_the_same_with_1k_and_100k_keys_held() =>
+        AssertFlat((table, keys, _) =>
+        {
+            // x waits for y, who waits for z: the check walks the chain to its end and finds no cycle.
+            var (x, y, z) = (new FakeRef("x"), new FakeRef("y"), new FakeRef("z"));
+            var (a, b, c) = (keys.Make(-1), keys.Make(-2), keys.Make(-3));
+            table.TryLock(x, x, a);
+            table.TryLock(y, y, b);
+            table.TryLock(z, z, c);
+            table.Await(y, y, c, Timeout.InfiniteTimeSpan, 0);
+            table.Await(x, x, b, Timeout.InfiniteTimeSpan, 0);
+            table.Goodbye(x, x);
+            table.Goodbye(y, y);
+            table.Goodbye(z, z);
+        });
+
+    [Fact]
     public void The_death_of_an_owner_of_ten_keys_costs_the_same_with_1k_and_100k_keys_held() =>
         AssertFlat((table, keys, owners) =>
         {

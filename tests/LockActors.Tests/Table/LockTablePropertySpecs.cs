@@ -258,6 +258,7 @@ internal sealed class Coverage
     public int CapacityMismatches;
     public int InvalidTerms;
     public int BusyWithSeveralHolders;
+    public int Deadlocks;
 
     public IEnumerable<(string What, int Count)> Counts() =>
     [
@@ -269,6 +270,7 @@ internal sealed class Coverage
         ("a capacity mismatch refused", CapacityMismatches),
         ("invalid terms refused", InvalidTerms),
         ("TryLock busy on a key with several holders", BusyWithSeveralHolders),
+        ("a wait refused as closing a deadlock", Deadlocks),
     ];
 
     public override string ToString() => string.Join("\n", Counts().Select(c => $"  {c.What}: {c.Count}"));
@@ -688,8 +690,63 @@ internal sealed class ModelRun
         {
             _waits.Remove(wait);
             Expect(replyTo, new LockTimedOut(keys));
+            return;
+        }
+
+        if (KeysClosingACycle(wait) is { Count: > 0 } closing)
+        {
+            _waits.Remove(wait);
+            ExpectOneOf(replyTo, closing.Select(k => new LockRefused(k, RefusalReason.Deadlock, "")));
+            Count(c => c.Deadlocks++);
         }
     }
+
+    /// <summary>
+    /// The contract's deadlock rule, stated naively: the keys of a new wait through which its owner
+    /// is reached again, following from each wait to the holders that alone keep it out of a key
+    /// (see <see cref="Blocks"/>), and from each holder to all its pending waits.
+    /// </summary>
+    private List<object> KeysClosingACycle(ModelWait wait)
+    {
+        var closing = new List<object>();
+        foreach (var key in wait.Keys)
+        {
+            var reached = new HashSet<IActorRef>();
+            var frontier = new List<IActorRef>();
+            void Reach(object k, ModelWait w)
+            {
+                foreach (var h in _holders[k].Where(h => Blocks(k, h, w) && reached.Add(h.Owner)))
+                {
+                    frontier.Add(h.Owner);
+                }
+            }
+
+            Reach(key, wait);
+            for (var i = 0; i < frontier.Count; i++)
+            {
+                foreach (var other in _waits.Where(w => w != wait && Same(w.Owner, frontier[i])))
+                {
+                    foreach (var k in other.Keys)
+                    {
+                        Reach(k, other);
+                    }
+                }
+            }
+
+            if (reached.Contains(wait.Owner))
+            {
+                closing.Add(key);
+            }
+        }
+
+        return closing;
+    }
+
+    /// <summary>True when holding <paramref name="h"/> of <paramref name="key"/> alone keeps <paramref name="w"/> out.</summary>
+    private bool Blocks(object key, Holding h, ModelWait w) =>
+        _capacity[key] == 1
+            ? w.Mode == LockMode.Exclusive || h.Mode == LockMode.Exclusive
+            : h.Permits + w.Permits > _capacity[key];
 
     /// <summary>The capacity of keys that are idle is set by the request that brings them into use.</summary>
     private void BringIntoUse(object[] keys, LockTerms terms)
