@@ -42,7 +42,7 @@ public sealed partial class LockClient
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="ArgumentException">The options can never be granted, naming the value.</exception>
     /// <exception cref="LockTimeoutException">The key was not granted in time.</exception>
-    /// <exception cref="LockRefusedException">Refused: self-deadlock, a capacity mismatch, or the manager restarted, stopped or did not answer.</exception>
+    /// <exception cref="LockRefusedException">Refused: self-deadlock, a deadlock with other owners (<see cref="LockFailure.Deadlock"/>), a capacity mismatch, or the manager restarted, stopped or did not answer.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled, or the wait was withdrawn by someone else.</exception>
     public Task<LockHandle> LockAsync(object key, LockOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -62,7 +62,7 @@ public sealed partial class LockClient
     /// <param name="cancellationToken">Withdraws the request; a grant that crosses the cancellation is released.</param>
     /// <returns>A handle over all the keys (in the order given), or null when they were not granted in time.</returns>
     /// <exception cref="ArgumentException">The list is null, empty, a string, or has a null or duplicate key; or the options can never be granted.</exception>
-    /// <exception cref="LockRefusedException">Refused: self-deadlock, a capacity mismatch, or the manager restarted, stopped or did not answer.</exception>
+    /// <exception cref="LockRefusedException">Refused: self-deadlock, a deadlock with other owners (<see cref="LockFailure.Deadlock"/>), a capacity mismatch, or the manager restarted, stopped or did not answer.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<LockHandle?> TryLockAllAsync<TKey>(IEnumerable<TKey> keys, LockOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -89,7 +89,7 @@ public sealed partial class LockClient
     /// <returns>A handle over all the keys, listed in the order given.</returns>
     /// <exception cref="ArgumentException">The list is null, empty, a string, or has a null or duplicate key; or the options can never be granted.</exception>
     /// <exception cref="LockTimeoutException">The keys were not granted in time.</exception>
-    /// <exception cref="LockRefusedException">Refused: self-deadlock, a capacity mismatch, or the manager restarted, stopped or did not answer.</exception>
+    /// <exception cref="LockRefusedException">Refused: self-deadlock, a deadlock with other owners (<see cref="LockFailure.Deadlock"/>), a capacity mismatch, or the manager restarted, stopped or did not answer.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<LockHandle> LockAllAsync<TKey>(IEnumerable<TKey> keys, LockOptions? options = null, CancellationToken cancellationToken = default)
     {

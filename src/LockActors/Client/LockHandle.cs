@@ -345,15 +345,6 @@ public sealed class LockHandle : IAsyncDisposable
         }
     }
 
-    /// <summary>Called when a goodbye released every key of the explicit owner.</summary>
-    internal void MarkReleasedByGoodbye()
-    {
-        if (Interlocked.CompareExchange(ref _state, Released, Held) == Held)
-        {
-            End(clean: false);
-        }
-    }
-
     /// <summary>The lock is gone without a release: cancel <see cref="HandleLostToken"/>.</summary>
     internal void MarkLost()
     {
