@@ -20,24 +20,7 @@ internal sealed partial class LockTable
             return;
         }
 
-        if (!ValidTerms(replyTo, terms, nameof(LockActors.TryLock), key))
-        {
-            return;
-        }
-
-        // One lookup finds the key or reserves its slot: a key not in use is always granted.
-        var filed = FiledKey.Of(key);
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, filed, out var inUse);
-        if (!inUse)
-        {
-            var newcomer = EnlistForReservedKey(owner, filed);
-            var added = slot = new KeyEntry(filed, terms.Capacity);
-            GrantNow(newcomer, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
-            return;
-        }
-
-        var entry = slot!;
-        if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.TryLock)))
+        if (InUseOrGranted(owner, replyTo, key, terms, nameof(LockActors.TryLock)) is not { } entry)
         {
             return;
         }
@@ -57,6 +40,33 @@ internal sealed partial class LockTable
         GrantNow(Enlist(owner), owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
     }
 
+    /// <summary>
+    /// What TryLock and Await do first: refuse terms that can never be granted or a capacity other
+    /// than the key's, and grant a key not in use at once (one lookup finds the key or reserves its
+    /// slot). Returns the entry of a key in use for the caller to decide; null once the request is
+    /// answered.
+    /// </summary>
+    private KeyEntry? InUseOrGranted(IActorRef owner, IActorRef? replyTo, object key, in LockTerms terms, string request)
+    {
+        if (!ValidTerms(replyTo, terms, request, key))
+        {
+            return null;
+        }
+
+        var filed = FiledKey.Of(key);
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, filed, out var inUse);
+        if (inUse)
+        {
+            var entry = slot!;
+            return SameCapacity(replyTo, entry, terms, request) ? entry : null;
+        }
+
+        var newcomer = EnlistForReservedKey(owner, filed);
+        var added = slot = new KeyEntry(filed, terms.Capacity);
+        GrantNow(newcomer, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
+        return null;
+    }
+
     /// <summary><see cref="LockActors.Await"/> of an ordinary exclusive lock.</summary>
     public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, long now) =>
         Await(owner, replyTo, key, timeout, LockTerms.Default, now);
@@ -70,25 +80,7 @@ internal sealed partial class LockTable
             return;
         }
 
-        if (!ValidTerms(replyTo, terms, nameof(LockActors.Await), key))
-        {
-            return;
-        }
-
-        // One lookup finds the key or reserves its slot: a key not in use is granted at once.
-        var filed = FiledKey.Of(key);
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, filed, out var inUse);
-        if (!inUse)
-        {
-            var newcomer = EnlistForReservedKey(owner, filed);
-            var added = slot = new KeyEntry(filed, terms.Capacity);
-            GrantNow(newcomer, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
-            return;
-        }
-
-        var entry = slot!;
-
-        if (!SameCapacity(replyTo, entry, terms, nameof(LockActors.Await)))
+        if (InUseOrGranted(owner, replyTo, key, terms, nameof(LockActors.Await)) is not { } entry)
         {
             return;
         }
