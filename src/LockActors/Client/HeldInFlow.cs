@@ -18,6 +18,9 @@ internal static class HeldInFlow
 {
     private static readonly AsyncLocal<Scope?> Current = new();
 
+    /// <summary>True when this flow runs in no <c>WithLock</c> body: nothing to check.</summary>
+    public static bool IsEmpty => Current.Value is null;
+
     /// <summary>Enters a scope holding <paramref name="keys"/> through <paramref name="client"/>; disposing it leaves.</summary>
     public static IDisposable Enter(LockClient client, IReadOnlyList<object> keys)
     {

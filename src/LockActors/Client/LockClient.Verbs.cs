@@ -177,8 +177,13 @@ public sealed partial class LockClient
             return new ArgumentNullException(nameof(key), $"{verb} was sent with a null key.");
         }
 
-        object[] keys = [key];
-        return (Exception?)RequestRules.Options(options, verb, keys)?.ToException(nameof(options)) ?? HeldInFlow.Refusal(this, keys, verb);
+        // The key list of a message is built only when there is something to say.
+        if (RequestRules.TermsProblem(options.Mode, options.Permits, options.Capacity) is not null)
+        {
+            return RequestRules.Options(options, verb, [key])!.Value.ToException(nameof(options));
+        }
+
+        return HeldInFlow.IsEmpty ? null : HeldInFlow.Refusal(this, [key], verb);
     }
 
     /// <summary>Why a multi-key request must not be sent, or null; <paramref name="list"/> is the snapshot of the keys to send.</summary>

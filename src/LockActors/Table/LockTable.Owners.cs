@@ -13,6 +13,7 @@ internal sealed partial class LockTable
     {
         if (FindParty(actor) is not { } party)
         {
+            ActorHashes.Forget(actor);
             return [];
         }
 
@@ -43,6 +44,7 @@ internal sealed partial class LockTable
 
         _keys.Clear();
         _parties.Clear();
+        ActorHashes.Clear();
         _idle.Clear();
         _deadlines.Clear();
         _dirty.Clear();
@@ -76,6 +78,9 @@ internal sealed partial class LockTable
 
     /// <summary>The party of <paramref name="actor"/>, or null when the table does not know it.</summary>
     private Party? FindParty(IActorRef actor) => _parties.GetValueOrDefault(actor);
+
+    /// <summary>The hashes the party dictionary remembers: forgotten with a party, so no departed owner is kept alive.</summary>
+    private ActorRefComparer ActorHashes => (ActorRefComparer)_parties.Comparer;
 
     /// <summary>A filed party about to hold or wait again: no longer among the idle owners.</summary>
     private Party Rejoin(Party party)
@@ -130,6 +135,7 @@ internal sealed partial class LockTable
     private void Drop(Party party, bool unwatch)
     {
         _parties.Remove(party.Actor);
+        ActorHashes.Forget(party.Actor);
         if (party.IsIdle)
         {
             _idle.Remove(party);
@@ -209,7 +215,7 @@ internal sealed partial class LockTable
             var first = holdings[0];
             IReadOnlyList<object> keys = first.MultiKeys is { } all
                 ? all.Where(k => holdings.Exists(h => SameKey(h.Entry.Key, k))).ToArray()
-                : [first.Entry.Key];
+                : new object[] { first.Entry.Key };
             yield return MakeGrant(keys, first.MultiKeys is not null, party.Actor, token, first.Mode, first.Permits);
         }
     }

@@ -37,7 +37,7 @@ internal sealed partial class LockTable
             return;
         }
 
-        GrantNow(Enlist(owner), owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
+        GrantNow(Enlist(owner), owner, replyTo, new object[] { key }, isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ internal sealed partial class LockTable
 
         var newcomer = EnlistForReservedKey(owner, filed);
         var added = slot = new KeyEntry(filed, terms.Capacity);
-        GrantNow(newcomer, owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
+        GrantNow(newcomer, owner, replyTo, new object[] { key }, isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
         return null;
     }
 
@@ -95,14 +95,14 @@ internal sealed partial class LockTable
 
         if (CanGrantNow(entry, terms))
         {
-            GrantNow(party is null ? Enlist(owner) : Rejoin(party), owner, replyTo, [key], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
+            GrantNow(party is null ? Enlist(owner) : Rejoin(party), owner, replyTo, new object[] { key }, isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms);
             return;
         }
 
         var deadline = Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
         if (deadline <= now)
         {
-            _fx.Send(replyTo, new LockTimedOut([key]));
+            _fx.Send(replyTo, new LockTimedOut(new object[] { key }));
             return;
         }
 

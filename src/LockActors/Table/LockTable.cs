@@ -48,8 +48,9 @@ internal sealed partial class LockTable
     // Key → its entry, for every key held or waited for.
     private readonly Dictionary<FiledKey, KeyEntry> _keys = new(FiledKeyComparer.Instance);
 
-    // Actor → its party, for every actor that holds, waits, or is kept watched while idle.
-    private readonly Dictionary<IActorRef, Party> _parties = new();
+    // Actor → its party, for every actor that holds, waits, or is kept watched while idle; hashed
+    // through an ActorRefComparer, which remembers the hash of each reference object it sees.
+    private readonly Dictionary<IActorRef, Party> _parties = new(new ActorRefComparer());
 
     // The deadlines of timed waits and the wake-up asked for.
     private readonly DeadlineSchedule _deadlines;

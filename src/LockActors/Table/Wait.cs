@@ -72,7 +72,7 @@ internal sealed class Wait : WaitNode
     public bool IsMulti => _details.MultiKeys is not null;
 
     /// <summary>The request's keys in the order given (built on demand for a single key).</summary>
-    public IReadOnlyList<object> Keys => _details.MultiKeys ?? [Entry.Key];
+    public IReadOnlyList<object> Keys => _details.MultiKeys ?? new object[] { Entry.Key };
 
     public int NodeCount => _details.OtherNodes is { } others ? others.Length + 1 : 1;
 

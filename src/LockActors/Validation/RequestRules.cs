@@ -64,7 +64,7 @@ internal static class RequestRules
     /// <remarks>Values deserialized from another node skip <see cref="LockOptions"/>' own range checks, so the ranges are checked again.</remarks>
     public static string? TermsProblem(LockMode mode, int permits, int capacity)
     {
-        if (!Enum.IsDefined(mode))
+        if (mode is not (LockMode.Exclusive or LockMode.Shared))
         {
             return $"mode {(int)mode} is not a LockMode";
         }
