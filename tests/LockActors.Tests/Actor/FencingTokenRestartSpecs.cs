@@ -12,19 +12,6 @@ public sealed class FencingTokenRestartSpecs : LockSpecBase
     {
     }
 
-    /// <summary>A parent that restarts its lock manager child on every failure and tells who the child is.</summary>
-    private sealed class RestartingParent : ReceiveActor
-    {
-        public RestartingParent()
-        {
-            var child = Context.ActorOf(LockManager.Props(), "locks");
-            ReceiveAny(_ => Sender.Tell(child));
-        }
-
-        protected override SupervisorStrategy SupervisorStrategy() =>
-            new OneForOneStrategy(_ => Directive.Restart);
-    }
-
     [Fact]
     public void Fencing_tokens_keep_increasing_after_the_manager_restarts()
     {

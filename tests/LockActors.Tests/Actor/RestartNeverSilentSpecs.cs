@@ -15,19 +15,6 @@ public sealed class RestartNeverSilentSpecs : LockSpecBase
     {
     }
 
-    /// <summary>A parent that restarts its lock manager child on every failure and tells who the child is.</summary>
-    private sealed class RestartingParent : ReceiveActor
-    {
-        public RestartingParent()
-        {
-            var child = Context.ActorOf(LockManager.Props(), "locks");
-            ReceiveAny(_ => Sender.Tell(child));
-        }
-
-        protected override SupervisorStrategy SupervisorStrategy() =>
-            new OneForOneStrategy(_ => Directive.Restart);
-    }
-
     private IActorRef RestartableManager()
     {
         var parent = Sys.ActorOf(Props.Create(() => new RestartingParent()));

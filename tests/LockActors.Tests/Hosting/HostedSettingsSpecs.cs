@@ -82,22 +82,6 @@ public sealed class HostedSettingsSpecs
         Assert.Contains("lockactors.manager.default-await-timeout = \"-2s\"", HostingSpecs.Flatten(error));
     }
 
-    private static async Task<IHost> StartAsync(Action<AkkaConfigurationBuilder> configureAkka)
-    {
-        var host = new HostBuilder()
-            .ConfigureServices(services => services.AddAkka("settings", configureAkka).AddLockClient())
-            .Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            // A start that failed leaves no test holding the host: dispose it (and its actor system) here.
-            host.Dispose();
-            throw;
-        }
-
-        return host;
-    }
+    private static Task<IHost> StartAsync(Action<AkkaConfigurationBuilder> configureAkka) =>
+        TestHosts.StartAsync(configureAkka, services => services.AddLockClient());
 }

@@ -185,30 +185,10 @@ public sealed class HostingSpecs
         }
     }
 
-    private static async Task<IHost> StartHostAsync(
+    private static Task<IHost> StartHostAsync(
         Action<AkkaConfigurationBuilder> configureAkka,
-        Action<IServiceCollection>? configureServices = null)
-    {
-        var host = new HostBuilder()
-            .ConfigureServices(services =>
-            {
-                configureServices?.Invoke(services);
-                services.AddAkka("test", configureAkka);
-            })
-            .Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            // A start that failed leaves no test holding the host: dispose it (and its actor system) here.
-            host.Dispose();
-            throw;
-        }
-
-        return host;
-    }
+        Action<IServiceCollection>? configureServices = null) =>
+        TestHosts.StartAsync(configureAkka, configureServices);
 
     private sealed record NotALockRequest(int Code);
 
