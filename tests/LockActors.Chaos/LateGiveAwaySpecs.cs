@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.TestKit;
 using Xunit;
 
 namespace LockActors.Chaos;
@@ -50,24 +51,26 @@ public sealed class LateGiveAwaySpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Disposing_a_handle_whose_give_away_timed_out_ends_quietly()
     {
-        var manager = Sys.ActorOf(LockManager.Props());
-        var gate = Sys.ActorOf(Props.Create(() => new Gate(manager)));
-        var heir = CreateTestProbe();
-        var client = ChaosProtocol.NewClient(gate, TimeSpan.FromMilliseconds(50), CreateTestProbe().Ref);
-        var handle = await ChaosProtocol.AwaitAsync(client, "k", ExclusiveLock, CancellationToken.None);
-
-        gate.Tell("close");
-        await Assert.ThrowsAnyAsync<LockRefusedException>(() => ChaosProtocol.GiveAwayAsync(handle, heir.Ref, 1));
+        var (gate, heir, handle) = await HandleWhoseGiveAwayTimedOutAsync();
         gate.Tell("open");
         heir.ExpectMsg<LockTransferred>(Patience);
 
-        var dispose = ChaosProtocol.DisposeAsync(handle).AsTask();
-        Assert.Same(dispose, await Task.WhenAny(dispose, Task.Delay(Patience)));
-        await dispose;
+        await ChaosProtocol.DisposeAsync(handle).AsTask().WaitAsync(Patience);
     }
 
     [Fact]
     public async Task Disposing_a_handle_while_its_timed_out_give_away_is_still_queued_ends_quietly()
+    {
+        var (gate, heir, handle) = await HandleWhoseGiveAwayTimedOutAsync();
+        var dispose = ChaosProtocol.DisposeAsync(handle).AsTask();
+        gate.Tell("open");
+
+        await dispose.WaitAsync(Patience);
+        heir.ExpectMsg<LockTransferred>(Patience);
+    }
+
+    /// <summary>A handle of an explicit owner whose give-away the closed gate held back past the 50 ms request timeout.</summary>
+    private async Task<(IActorRef Gate, TestProbe Heir, LockHandle Handle)> HandleWhoseGiveAwayTimedOutAsync()
     {
         var manager = Sys.ActorOf(LockManager.Props());
         var gate = Sys.ActorOf(Props.Create(() => new Gate(manager)));
@@ -77,11 +80,6 @@ public sealed class LateGiveAwaySpecs : Akka.TestKit.Xunit2.TestKit
 
         gate.Tell("close");
         await Assert.ThrowsAnyAsync<LockRefusedException>(() => ChaosProtocol.GiveAwayAsync(handle, heir.Ref, 1));
-        var dispose = ChaosProtocol.DisposeAsync(handle).AsTask();
-        gate.Tell("open");
-
-        Assert.Same(dispose, await Task.WhenAny(dispose, Task.Delay(Patience)));
-        await dispose;
-        heir.ExpectMsg<LockTransferred>(Patience);
+        return (gate, heir, handle);
     }
 }

@@ -92,7 +92,7 @@ public sealed partial class LockClient : ILockClient
     public async Task<IActorRef?> WhereIsAsync(object key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Expect<KeyOwner>(await AskAsync(new WhereIs(key), [key], cancellationToken).ConfigureAwait(false)).Owner;
+        return (await AskAsync<KeyOwner>(new WhereIs(key), [key], cancellationToken).ConfigureAwait(false)).Owner;
     }
 
     /// <summary>The manager's configured metadata (<see cref="LockManagerSettings.Metadata"/>).</summary>
@@ -100,7 +100,7 @@ public sealed partial class LockClient : ILockClient
     /// <param name="cancellationToken">Stops waiting for the answer.</param>
     /// <exception cref="LockRefusedException">The manager did not answer within <see cref="RequestTimeout"/> (<see cref="LockFailure.ManagerUnavailable"/>).</exception>
     public async Task<object?> GetMetaAsync(CancellationToken cancellationToken = default) =>
-        Expect<ManagerMeta>(await AskAsync(GetMeta.Instance, [], cancellationToken).ConfigureAwait(false)).Metadata;
+        (await AskAsync<ManagerMeta>(GetMeta.Instance, [], cancellationToken).ConfigureAwait(false)).Metadata;
 
     /// <summary>Owner, fencing token and waiters of <paramref name="key"/>.</summary>
     /// <param name="key">The key.</param>
@@ -110,22 +110,31 @@ public sealed partial class LockClient : ILockClient
     public async Task<KeyStatus> InspectAsync(object key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Expect<KeyStatus>(await AskAsync(new Inspect(key), [key], cancellationToken).ConfigureAwait(false));
+        return await AskAsync<KeyStatus>(new Inspect(key), [key], cancellationToken).ConfigureAwait(false);
     }
 
     // -----------------------------------------------------------------------------------
 
-    private async Task<object> AskAsync(object request, IReadOnlyList<object> keys, CancellationToken cancellationToken)
+    /// <summary>Asks the manager and expects a <typeparamref name="T"/>; a refusal or silence becomes the exception for <paramref name="keys"/>.</summary>
+    private async Task<T> AskAsync<T>(object request, IReadOnlyList<object> keys, CancellationToken cancellationToken)
     {
+        object reply;
         try
         {
-            return await Manager.Ask<object>(request, RequestTimeout, cancellationToken).ConfigureAwait(false);
+            reply = await Manager.Ask<object>(request, RequestTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (AskTimeoutException)
         {
             throw new LockRefusedException(keys, LockFailure.ManagerUnavailable,
                 $"The lock manager {Manager.Path} did not answer {request.GetType().Name} within {RequestTimeout}.");
         }
+
+        return reply switch
+        {
+            T expected => expected,
+            LockRefused refused => throw Refusal(refused, keys),
+            _ => throw new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {KeyText.Of(reply)}."),
+        };
     }
 
     /// <summary>The handles of this client held right now, oldest grant first (fencing tokens only grow).</summary>
@@ -148,24 +157,18 @@ public sealed partial class LockClient : ILockClient
     /// What a reply other than a grant or busy means to the caller of an acquire. Built on the
     /// manager's thread, so nothing here may throw (a key's own ToString included).
     /// </summary>
-    internal Exception Failure(object reply) => reply switch
+    internal Exception Failure(object reply, IReadOnlyList<object> keys) => reply switch
     {
         LockTimedOut timedOut => new LockTimeoutException(timedOut.Keys),
         AwaitCancelled cancelled => new OperationCanceledException($"The wait for {KeyText.OfAll(cancelled.Keys)} was withdrawn."),
-        LockRefused refused => Refusal(refused),
+        LockRefused refused => Refusal(refused, keys),
         _ => new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {KeyText.Of(reply)}."),
     };
 
-    internal static Exception Refusal(LockRefused refused, IReadOnlyList<object>? keys = null) => refused.Cause switch
+    /// <summary>What a refusal of a request for <paramref name="keys"/> means to its caller.</summary>
+    internal static Exception Refusal(LockRefused refused, IReadOnlyList<object> keys) => refused.Cause switch
     {
         RefusalReason.InvalidRequest or RefusalReason.DuplicateKey => new ArgumentException(refused.Message),
-        _ => new LockRefusedException(keys ?? (refused.Key is null ? [] : [refused.Key]), refused),
-    };
-
-    private T Expect<T>(object reply) => reply switch
-    {
-        T expected => expected,
-        LockRefused refused => throw Refusal(refused),
-        _ => throw new InvalidOperationException($"The lock manager {Manager.Path} answered with an unexpected {reply.GetType().Name}: {KeyText.Of(reply)}."),
+        _ => new LockRefusedException(keys, refused),
     };
 }

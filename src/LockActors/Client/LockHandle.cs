@@ -222,7 +222,7 @@ public sealed class LockHandle : IAsyncDisposable
 
                 return;
             case LockRefused refused:
-                done.TrySetException(LockClient.Refusal(refused));
+                done.TrySetException(LockClient.Refusal(refused, Keys));
                 return;
             default:
                 done.TrySetException(new InvalidOperationException($"The lock manager answered Release with an unexpected {reply.GetType().Name}."));
@@ -247,7 +247,7 @@ public sealed class LockHandle : IAsyncDisposable
             case LockRefused refused:
                 // Nothing changed at the manager: the handle is still held.
                 Volatile.Write(ref _state, Held);
-                done.TrySetException(LockClient.Refusal(refused));
+                done.TrySetException(LockClient.Refusal(refused, Keys));
                 return;
             default:
                 Volatile.Write(ref _state, Held);

@@ -318,8 +318,9 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
                 return;
             default:
                 // Timed out, refused or withdrawn: the manager keeps nothing of this request.
+                var keys = KeysOf(_request!);
                 Retire(clean: reply is LockTimedOut or LockRefused or AwaitCancelled);
-                acquire.TrySetException(_client.Failure(reply));
+                acquire.TrySetException(_client.Failure(reply, keys));
                 return;
         }
     }

@@ -107,6 +107,11 @@ public sealed class LockOptionsSpecs : TestKit
         var mismatch = await Assert.ThrowsAsync<LockRefusedException>(() => _client.LockAsync("pool", LockOptions.Semaphore(5)));
         Assert.Equal(LockFailure.CapacityMismatch, mismatch.Cause);
         Assert.Equal("pool", mismatch.Key);
+
+        // A refusal names every key of the request, and the key the manager objected to.
+        var both = await Assert.ThrowsAsync<LockRefusedException>(() => _client.LockAllAsync(["other", "pool"], LockOptions.Semaphore(5)));
+        Assert.Equal(new object[] { "other", "pool" }, both.Keys);
+        Assert.Equal("pool", both.OffendingKey);
     }
 
     [Fact]
