@@ -10,6 +10,8 @@ var allowed = new Dictionary<string, string[]>
 {
     ["LockActors"] = ["Akka", "Microsoft.Extensions.ObjectPool"],
     ["LockActors.Hosting"] = ["LockActors", "Akka.Hosting"],
+    ["LockActors.Cluster"] = ["LockActors", "LockActors.Hosting", "Akka.Cluster.Hosting", "Akka.Persistence"],
+    ["LockActors.AspNetCore"] = ["LockActors", "LockActors.Hosting"],
 };
 
 if (args.Length != 1 || !Directory.Exists(args[0]))
