@@ -141,6 +141,14 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                 await handle.ReleaseAsync();
             }
         });
+        var clientTryLock = new Workload("a.client-trylock", "LockClient.TryLockAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var handle = await client.TryLockAsync("a-key") ?? throw new InvalidOperationException("a-key should be free");
+                await handle.ReleaseAsync();
+            }
+        });
         var echoAsk = EchoAsk(echo);
 
         await Harness.InterleavedAsync(cfg, "a",
@@ -192,14 +200,7 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
                     }
                 }
             }),
-            new Workload("a.client-trylock", "LockClient.TryLockAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    var handle = await client.TryLockAsync("a-key") ?? throw new InvalidOperationException("a-key should be free");
-                    await handle.ReleaseAsync();
-                }
-            }),
+            clientTryLock,
             new Workload("a.client-lock-owner", "LockClient{Owner = an actor}.LockAsync + ReleaseAsync, one caller", "cycles/s", 1_000, async n =>
             {
                 for (var i = 0; i < n; i++)
@@ -222,6 +223,11 @@ internal sealed class ActorScenarios(BenchConfig cfg, ActorSystem system)
         if (cfg.Selected("a.client-lock-paired"))
         {
             await Harness.PairedAsync(cfg, "a.client-lock-paired", "a.client-lock ÷ ½ base.ask-echo, in alternating slices (0.1 s; 0.05 s in quick mode)", clientLock, echoAsk, 0.5);
+        }
+
+        if (cfg.Selected("a.client-trylock-paired"))
+        {
+            await Harness.PairedAsync(cfg, "a.client-trylock-paired", "a.client-trylock ÷ ½ base.ask-echo, in alternating slices (0.1 s; 0.05 s in quick mode)", clientTryLock, echoAsk, 0.5);
         }
 
         if (cfg.Selected("a.floor-manager-paired"))

@@ -250,6 +250,7 @@ internal static class Summary
         Row("a. LockClient LockAsync+ReleaseAsync vs that floor (LockClient reuses an ended lock's owner)", "a.client-lock", "a.floor-manager-fresh", 1, "fresh-owner floor: ", null, true, "(info)");
         Row("a. floor, caller resumed inline on the actor's thread (not allowed)", "base.floor-2trips-inline", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
         Row("a. LockClient TryLockAsync+ReleaseAsync, 1 caller", "a.client-trylock", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
+        Row("a. the same in alternating short slices", "a.client-trylock-paired", null, 1, "½ × echo Ask rate, slice by slice", null, true, "(info)");
         Row("a. raw Ask TryLock+Release {Owner}, 1 caller", "a.raw-ask", "base.ask-echo", 0.5, "½ × echo Ask rate: ", null, true, "(info)");
         Row("a. LockClient vs SemaphoreSlim, 1 caller", "a.client-lock", "base.semaphore-1", 1, "SemaphoreSlim: ", null, true, "(floor)");
 
