@@ -106,7 +106,13 @@ internal sealed partial class LockTable
 
     private void ApplyOwnerGone(OwnerGone o)
     {
-        var party = RequireParty(o.Owner);
+        // An owner that held and waited for nothing may be known to the live table (kept watched
+        // while idle) and not to this one: then there is nothing to clear.
+        if (FindParty(o.Owner) is not { } party)
+        {
+            return;
+        }
+
         for (var wait = party.Waits.First; wait is not null;)
         {
             var next = party.Waits.Next(wait);
