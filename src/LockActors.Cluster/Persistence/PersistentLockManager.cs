@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
+using LockActors.Diagnostics;
 using LockActors.Table;
 using LockActors.Table.Events;
 
@@ -44,6 +45,7 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     private readonly TimeSpan _idleSweepPeriod;
     private readonly LockTable _table;
     private readonly LockRequestHandler _handler;
+    private readonly LockMetrics _metrics;
     private readonly GroupCommit _commit = new();
 
     // Set once a write failed or was rejected: nothing more is answered, the manager is stopping.
@@ -75,9 +77,12 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
 
         _idleSweepPeriod = settings.IdleOwnerWatchTime;
 
-        // Seeded like LockManager's: recovered tokens replace the seed only when they are larger.
-        _table = new LockTable(settings, this, lastToken: DateTime.UtcNow.Ticks);
-        _handler = new LockRequestHandler(_table, this, _log, Self, () => Timers.Cancel(IdleSweepTimerKey));
+        // The same instruments as LockManager's. Tokens are seeded like its: recovered tokens replace
+        // the seed only when they are larger.
+        _metrics = new LockMetrics(Self.Path.ToStringWithoutAddress(), settings.MetricsPerKeyTags);
+        _table = new LockTable(settings, this, lastToken: DateTime.UtcNow.Ticks, new LockMonitor(_metrics, _log));
+        _metrics.Track(_table);
+        _handler = new LockRequestHandler(_table, this, _log, Self, _metrics, () => Timers.Cancel(IdleSweepTimerKey));
     }
 
     /// <inheritdoc />
@@ -282,6 +287,7 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
             _log.Info("Lock manager {PersistenceId} stopped with {KeyCount} keys in use; they are kept in the journal", PersistenceId, _table.KeyCount);
         }
 
+        _metrics.Dispose();
         base.PostStop();
     }
 
