@@ -1,4 +1,5 @@
 using Akka.Actor;
+using LockActors.Table.Events;
 
 namespace LockActors.Table;
 
@@ -104,6 +105,7 @@ internal sealed partial class LockTable
         {
             if (wait.Pending)
             {
+                _events?.Record(EndedEvent(wait, WaitEndReason.TimedOut));
                 Withdraw(wait);
                 Forget(wait.Owner);
                 var keys = wait.Keys;
@@ -194,6 +196,7 @@ internal sealed partial class LockTable
             Hold(party, entry, grant, terms.Label, grantedAt);
         }
 
+        _events?.Record(GrantedEvent(grant, entries[0].Capacity, terms.Label));
         Monitor.Granted(grant, terms.Label, queuedAt: null);
         _fx.Send(replyTo, new LockAcquired(grant));
         if (!party.Waits.IsEmpty)
@@ -226,6 +229,7 @@ internal sealed partial class LockTable
         }
 
         owner.Waits.AddLast(wait);
+        _events?.Record(QueuedEvent(wait, deadline));
         _waitCount++;
         if (deadline != Never)
         {
@@ -289,6 +293,7 @@ internal sealed partial class LockTable
             // Withdrawing marks every key of the wait again, so the next in line is checked too:
             // shared waiters at the head of a queue are granted together, semaphore waiters while
             // permits last.
+            _events?.Record(EndedEvent(wait, WaitEndReason.Granted));
             Withdraw(wait);
             var grant = NextGrant(wait.Owner.Actor, wait.Keys, wait.IsMulti, wait.Mode, wait.Permits);
             var grantedAt = Monitor.GrantTime();
@@ -297,6 +302,7 @@ internal sealed partial class LockTable
                 Hold(wait.Owner, wait.NodeAt(i).Entry, grant, wait.Label, grantedAt);
             }
 
+            _events?.Record(GrantedEvent(grant, wait.Entry.Capacity, wait.Label));
             Monitor.Granted(grant, wait.Label, wait.Since);
             _fx.Send(wait.ReplyTo, new LockAcquired(grant));
             RefuseSelfDeadlocks(wait.Owner);
@@ -316,6 +322,7 @@ internal sealed partial class LockTable
                 var node = wait.NodeAt(i);
                 if (node.Entry.HoldingOf(owner) is not null)
                 {
+                    _events?.Record(EndedEvent(wait, WaitEndReason.Refused));
                     Withdraw(wait);
                     Refuse(wait.ReplyTo, node.Entry.Key, RefusalReason.SelfDeadlock,
                         $"The wait for {KeyText.OfAll(wait.Keys)} was refused: {owner.Actor.Path} now holds key {KeyText.Of(node.Entry.Key)}, waiting would deadlock.");
