@@ -61,7 +61,7 @@ internal sealed partial class LockTable
         }
 
         var newcomer = EnlistForReservedKey(owner, filed);
-        var added = slot = new KeyEntry(filed, terms.Capacity);
+        var added = slot = _keys.NewEntry(filed, terms.Capacity);
         GrantNow(newcomer, owner, replyTo, new object[] { key }, isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
         return null;
     }

@@ -45,8 +45,8 @@ internal sealed partial class LockTable
     /// <summary>The deadline of a wait that never times out.</summary>
     public const long Never = DeadlineSchedule.Never;
 
-    // Key → its entry, for every key held or waited for.
-    private readonly Dictionary<FiledKey, KeyEntry> _keys = new(FiledKeyComparer.Instance);
+    // Key → its entry, for every key held or waited for; and idle entries kept for reuse.
+    private readonly KeyEntries _keys = new();
 
     // Actor → its party, for every actor that holds, waits, or is kept watched while idle; hashed
     // through an ActorRefComparer, which remembers the hash of each reference object it sees.
@@ -152,7 +152,7 @@ internal sealed partial class LockTable
                     continue;
                 }
 
-                var entry = new KeyEntry(keys[i], capacity);
+                var entry = _keys.NewEntry(keys[i], capacity);
                 _keys.Add(keys[i], entry);
                 resolved[i] = entry;
             }
@@ -268,7 +268,7 @@ internal sealed partial class LockTable
             {
                 // An entry can be queued here more than once; only the first visit removes it. It is
                 // taken out by the hash code it was filed under, without asking the key again.
-                _keys.Remove(entry.Filed);
+                _keys.Drop(entry);
                 continue;
             }
 
