@@ -16,7 +16,6 @@ public sealed class LockHandle : IAsyncDisposable
 {
     private const int Held = 0, Released = 1, GivenAway = 2, Lost = 3;
 
-    private readonly LockClient _client;
     private readonly LockOwnerRef _ref;
     private int _state;
     private IActorRef? _heir;
@@ -28,14 +27,13 @@ public sealed class LockHandle : IAsyncDisposable
     private int _lateSuccessTold;
     private CancellationTokenSource? _lostSource;
 
-    internal LockHandle(LockClient client, LockGrant grant, LockOwnerRef ownerRef)
+    internal LockHandle(LockGrant grant, LockOwnerRef ownerRef)
     {
-        _client = client;
         Grant = grant;
         _ref = ownerRef;
     }
 
-    private bool OwnsItself => _client.Owner is null;
+    private bool OwnsItself => _ref.NamedOwner is null;
 
     /// <summary>The grant: keys, owner, fencing token and the manager's metadata.</summary>
     public LockGrant Grant { get; }
@@ -117,7 +115,7 @@ public sealed class LockHandle : IAsyncDisposable
     public Task ReleaseAsync(CancellationToken cancellationToken = default) =>
         Interlocked.CompareExchange(ref _state, Released, Held) != Held
             ? (TakeLateSuccess(RequestKind.Release, null) ? Task.CompletedTask : Task.FromException(Ended()))
-            : _ref.HandleRequestAsync(new Release(Grant) { Owner = _client.Owner }, RequestKind.Release).WaitAsync(cancellationToken);
+            : _ref.HandleRequestAsync(new Release(Grant) { Owner = _ref.NamedOwner }, RequestKind.Release).WaitAsync(cancellationToken);
 
     /// <summary>
     /// Hands the lock to <paramref name="heir"/> (the Elixir <c>give_away/4</c>): the heir receives
@@ -140,7 +138,7 @@ public sealed class LockHandle : IAsyncDisposable
 
         return Interlocked.CompareExchange(ref _state, GivenAway, Held) != Held
             ? (TakeLateSuccess(RequestKind.GiveAway, heir) ? Task.CompletedTask : Task.FromException(Ended()))
-            : _ref.HandleRequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _client.Owner }, RequestKind.GiveAway).WaitAsync(cancellationToken);
+            : _ref.HandleRequestAsync(new GiveAway(Grant, heir, giftData) { Owner = _ref.NamedOwner }, RequestKind.GiveAway).WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -170,7 +168,7 @@ public sealed class LockHandle : IAsyncDisposable
         // Released or given away concurrently: nothing to do, as for a lost lock.
         return Interlocked.CompareExchange(ref _state, Released, Held) != Held
             ? default
-            : new ValueTask(_ref.HandleRequestAsync(new Release(Grant) { Owner = _client.Owner }, RequestKind.Dispose));
+            : new ValueTask(_ref.HandleRequestAsync(new Release(Grant) { Owner = _ref.NamedOwner }, RequestKind.Dispose));
     }
 
     /// <summary>

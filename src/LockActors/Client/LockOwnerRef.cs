@@ -307,7 +307,7 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
         switch (reply)
         {
             case LockAcquired acquired:
-                var handle = new LockHandle(_client, acquired.Grant, this);
+                var handle = new LockHandle(acquired.Grant, this);
                 Volatile.Write(ref _handle, handle);
                 acquire.TrySetResult(handle);
                 return;
@@ -340,6 +340,9 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
         // the answer must not reach a later request of this reference.
         _client.Manager.Tell(new Release(transferred.Grant) { Owner = this }, ActorRefs.NoSender);
     }
+
+    /// <summary>The client's explicit owner, named in every request; null when this reference owns its locks itself.</summary>
+    internal IActorRef? NamedOwner => _namedOwner;
 
     /// <summary>The lock this reference serves right now, or null between locks.</summary>
     internal LockHandle? Handle => Volatile.Read(ref _handle);

@@ -1,16 +1,17 @@
 namespace LockActors.Table;
 
 /// <summary>
-/// One key that is held, waited for, or both. Dropped from the table when it is neither. Its own
-/// <see cref="Holding"/> slot serves the first holder; <see cref="Others"/> the rest.
+/// One key that is held, waited for, or both. Dropped from the table when it is neither, and kept
+/// for a later key (see <see cref="KeyEntries"/>). Its own <see cref="Holding"/> slot serves the
+/// first holder; <see cref="Others"/> the rest.
 /// </summary>
 internal sealed class KeyEntry(FiledKey filed, int capacity) : Holding
 {
-    /// <summary>The key.</summary>
-    public readonly object Key = filed.Key;
+    /// <summary>The key; another only when an idle entry is reused (see <see cref="Reuse"/>).</summary>
+    public object Key { get; private set; } = filed.Key;
 
-    /// <summary>The key's hash code when it came into use: the entry is filed under it for good.</summary>
-    public readonly int Hash = filed.Hash;
+    /// <summary>The key's hash code when it came into use: the entry is filed under it while the key is in use.</summary>
+    public int Hash { get; private set; } = filed.Hash;
 
     /// <summary>The key and hash code the entry is filed under, matching only this very key object: finding or removing the entry by it calls none of the key's code.</summary>
     public FiledKey Filed => new(Key, Hash, byIdentity: true);
@@ -25,6 +26,25 @@ internal sealed class KeyEntry(FiledKey filed, int capacity) : Holding
     public WaitNode? Head => Queue.First;
 
     public override KeyEntry Entry => this;
+
+    /// <summary>Stands in for the key of an entry kept for reuse, so the entry does not keep the key alive.</summary>
+    private static readonly object NoKey = new();
+
+    /// <summary>Lets go of the key of an idle entry just taken out of the table and kept for reuse.</summary>
+    public void Park() => Key = NoKey;
+
+    /// <summary>Makes an idle entry, taken out of the table, the entry of another key, as new.</summary>
+    public void Reuse(FiledKey filed, int capacity)
+    {
+        Key = filed.Key;
+        Hash = filed.Hash;
+        _sharing = capacity > 1 ? new KeySharing(capacity) : null;
+        Holder = null;
+        Token = 0;
+        MultiKeys = null;
+        HeldLinks = default;
+        Queue = default;
+    }
 
     /// <summary>The permits of the holder in this entry's own slot.</summary>
     public override int Permits => _sharing?.OwnPermits ?? 1;

@@ -15,9 +15,16 @@ internal sealed partial class LockTable
     public void CheckInvariants()
     {
         var holdings = 0;
+        var spares = new HashSet<KeyEntry>(_keys.Spares);
+        foreach (var spare in spares)
+        {
+            Check(spare.IsIdle && spare.Holder is null && spare.MultiKeys is null, "an entry kept for reuse is still in use");
+        }
+
         foreach (var (filed, entry) in _keys)
         {
             var k = KeyText.Of(filed.Key);
+            Check(!spares.Contains(entry), $"entry for {k} is in the table and kept as a spare");
             Check(ReferenceEquals(entry.Key, filed.Key) && entry.Hash == filed.Hash, $"entry for {k} is filed under another key");
             Check(!entry.IsIdle, $"key {k} is neither held nor waited for but still in the table");
             Check(entry.Capacity >= 1, $"key {k} has capacity {entry.Capacity}");

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using LockActors.Table.Events;
@@ -63,7 +62,7 @@ internal sealed partial class LockTable
         }
 
         var newcomer = EnlistForReservedKey(owner, filed);
-        var added = slot = new KeyEntry(filed, terms.Capacity);
+        var added = slot = _keys.NewEntry(filed, terms.Capacity);
         GrantNow(newcomer, owner, replyTo, new object[] { key }, isMulti: false, new ReadOnlySpan<KeyEntry>(ref added), terms);
         return null;
     }
@@ -332,7 +331,7 @@ internal sealed partial class LockTable
     }
 
     /// <summary>Gives up the holdings <see cref="CheckOwnership"/> found (all of one party) and marks their keys for a grant check.</summary>
-    private void Free(Holding[] holdings)
+    private void Free(FoundHoldings holdings)
     {
         var party = holdings[0].Holder!;
         foreach (var holding in holdings)
@@ -346,74 +345,25 @@ internal sealed partial class LockTable
 
     /// <summary>Checks that <paramref name="owner"/> holds every key (under <paramref name="token"/> when given); replies the first failure.</summary>
     /// <returns>The owner's holdings of the keys, in key order; null when a check failed (the failure was replied).</returns>
-    private Holding[]? CheckOwnership(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, long? token)
+    private FoundHoldings? CheckOwnership(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, long? token)
     {
-        var found = new Holding[keys.Count];
         var party = FindParty(owner);
+        if (keys.Count == 1)
+        {
+            return HoldingOfReleasedKey(party, replyTo, keys[0], token) is { } one ? FoundHoldings.Of(one) : null;
+        }
+
+        var found = new Holding[keys.Count];
         for (var i = 0; i < keys.Count; i++)
         {
-            var key = keys[i];
-            var entry = EntryOfReleasedKey(party, key);
-            if (entry is null || entry.IsFree)
+            if (HoldingOfReleasedKey(party, replyTo, keys[i], token) is not { } holding)
             {
-                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotLocked, null));
-                return null;
-            }
-
-            if (party is null || entry.HoldingOf(party) is not { } holding)
-            {
-                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.NotOwner, entry.AnyHolder()!.Actor));
-                return null;
-            }
-
-            if (token is { } t && holding.Token != t)
-            {
-                _fx.Send(replyTo, new ReleaseFailed(key, ReleaseFailure.StaleGrant, party.Actor));
                 return null;
             }
 
             found[i] = holding;
         }
 
-        return found;
-    }
-
-    /// <summary>
-    /// The entry of a key named in a release: looked up by the key's hash code; when that finds
-    /// nothing or the key's own code throws, searched for among the owner's holdings by the very key
-    /// object (O(the owner's holdings), on that path only). So a key whose hash code changed or
-    /// started throwing while it was locked is still released, and the fault is reported.
-    /// </summary>
-    private KeyEntry? EntryOfReleasedKey(Party? party, object key)
-    {
-        Exception? failure = null;
-        try
-        {
-            if (_keys.TryGetValue(FiledKey.Of(key), out var entry))
-            {
-                return entry;
-            }
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-
-        for (var holding = party?.Held.First; holding is not null; holding = party!.Held.Next(holding))
-        {
-            if (ReferenceEquals(holding.Entry.Key, key))
-            {
-                var fault = failure is null ? "changed its hash code" : $"threw {failure.GetType().Name} when hashed or compared";
-                _fx.ReportError($"Key {KeyText.Of(key)} {fault} while it was locked; it was released all the same, but a key must not change while it is locked.");
-                return holding.Entry;
-            }
-        }
-
-        if (failure is not null)
-        {
-            ExceptionDispatchInfo.Capture(failure).Throw();
-        }
-
-        return null;
+        return FoundHoldings.Of(found);
     }
 }

@@ -33,8 +33,8 @@ namespace LockActors.Table;
 /// endless stream of higher priorities. A request is granted on arrival only if it would be
 /// first in line everywhere and admitted; a <see cref="LockActors.TryLock"/> never overtakes anyone.</para>
 /// <para>Files: this one holds the state and the grant engine; <c>.Requests</c> the owners'
-/// requests, <c>.Deadlocks</c> the refusal of waits that would close a cycle of owners,
-/// <c>.Queries</c> the read-only ones, <c>.Owners</c> the parties' lifecycle,
+/// requests, <c>.ReleasedKeys</c> finding what a release names, <c>.Deadlocks</c> the refusal of
+/// waits that would close a cycle of owners, <c>.Queries</c> the read-only ones, <c>.Owners</c> the parties' lifecycle,
 /// <c>.Validation</c> the checks of input, <c>.Invariants</c> the consistency check for tests.</para>
 /// <para>Cost: every operation is O(1) or O(keys of the request), plus O(waits of that owner)
 /// where an owner's own waits must be checked, plus O(waits overtaken) when a priority wait
@@ -46,8 +46,8 @@ internal sealed partial class LockTable
     /// <summary>The deadline of a wait that never times out.</summary>
     public const long Never = DeadlineSchedule.Never;
 
-    // Key → its entry, for every key held or waited for.
-    private readonly Dictionary<FiledKey, KeyEntry> _keys = new(FiledKeyComparer.Instance);
+    // Key → its entry, for every key held or waited for; and idle entries kept for reuse.
+    private readonly KeyEntries _keys = new();
 
     // Actor → its party, for every actor that holds, waits, or is kept watched while idle; hashed
     // through an ActorRefComparer, which remembers the hash of each reference object it sees.
@@ -158,7 +158,7 @@ internal sealed partial class LockTable
                     continue;
                 }
 
-                var entry = new KeyEntry(keys[i], capacity);
+                var entry = _keys.NewEntry(keys[i], capacity);
                 _keys.Add(keys[i], entry);
                 resolved[i] = entry;
             }
@@ -281,7 +281,7 @@ internal sealed partial class LockTable
             {
                 // An entry can be queued here more than once; only the first visit removes it. It is
                 // taken out by the hash code it was filed under, without asking the key again.
-                _keys.Remove(entry.Filed);
+                _keys.Drop(entry);
                 continue;
             }
 
