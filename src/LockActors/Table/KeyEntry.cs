@@ -42,6 +42,7 @@ internal sealed class KeyEntry(FiledKey filed, int capacity) : Holding
         Holder = null;
         Token = 0;
         MultiKeys = null;
+        Note = null;
         HeldLinks = default;
         Queue = default;
     }
