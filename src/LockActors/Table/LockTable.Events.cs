@@ -35,8 +35,16 @@ internal sealed partial class LockTable
             Anchor.ToUtcTicks(deadline), wait.Label, Anchor.ToUtcTicks(wait.Since));
 
     /// <summary>The event of a party's holdings just released.</summary>
-    private static LockReleased ReleasedEvent(Party party, Holding[] holdings) =>
-        new(party.Actor, Array.ConvertAll(holdings, h => h.Entry.Key));
+    private static LockReleased ReleasedEvent(Party party, FoundHoldings holdings)
+    {
+        var keys = new object[holdings.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = holdings[i].Entry.Key;
+        }
+
+        return new LockReleased(party.Actor, keys);
+    }
 
     /// <summary>The event of a grant just given away.</summary>
     private static GrantGivenAway GivenAwayEvent(IActorRef from, LockGrant newGrant) =>
