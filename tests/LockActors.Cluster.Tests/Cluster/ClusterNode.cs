@@ -90,9 +90,14 @@ internal sealed class ClusterNode : IAsyncDisposable
         await Cluster.JoinAsync(seed.Address, cts.Token);
     }
 
-    /// <summary>Crashes the node: its actor system stops at once, without leaving the cluster or handing anything over.</summary>
-    public async Task CrashAsync()
+    /// <summary>
+    /// Crashes the node: cut off from <paramref name="others"/> first, so that nothing its actors
+    /// say while they stop (a manager's goodbyes, say) reaches them, then its actor system stops
+    /// without leaving the cluster or handing anything over.
+    /// </summary>
+    public async Task CrashAsync(params ClusterNode[] others)
     {
+        await BlackholeAsync(others);
         await System.Terminate().WaitAsync(TestProfile.Patience);
     }
 

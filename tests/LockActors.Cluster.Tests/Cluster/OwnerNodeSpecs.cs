@@ -21,7 +21,7 @@ public sealed class OwnerNodeSpecs(SharedCluster cluster, ITestOutputHelper outp
         var (held, waiting) = await HeldAndAwaitedAsync(owners, "crash");
 
         var clock = Stopwatch.StartNew();
-        await owners.CrashAsync();
+        await owners.CrashAsync(cluster.A, cluster.B);
         await using var granted = await waiting;
         var elapsed = clock.Elapsed;
 
