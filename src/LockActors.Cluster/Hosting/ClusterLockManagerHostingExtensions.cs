@@ -17,9 +17,15 @@ namespace LockActors.Cluster.Hosting;
 /// manager runs, and buffers them while the manager moves. Replies come straight from the manager.
 /// While the manager's node is unreachable and not yet downed, the proxy still forwards to it and
 /// requests are lost: the client's <c>RequestTimeout</c> backstop ends such calls.</para>
-/// <para>The manager keeps its table in memory: when it moves, every lock is lost. On a graceful
-/// hand-over each owner is sent <see cref="LockLost"/> and each waiter <see cref="LockRefused"/>
-/// (<see cref="RefusalReason.ManagerRestarted"/>).</para>
+/// <para>Persistent (the default, <see cref="ClusterLockManagerOptions.Persistent"/>): the table is
+/// event-sourced to the journal, and a manager that starts on another node recovers every holder
+/// (grant and fencing token unchanged, no <see cref="LockLost"/>) and every waiter in its place,
+/// with the time it had left. Every node that may run the manager must reach the same journal.</para>
+/// <para>Without persistence (<see cref="ClusterLockManagerOptions.Persistent"/> false) every lock
+/// is lost when the manager moves. On a graceful hand-over each owner is sent
+/// <see cref="LockLost"/> and each waiter <see cref="LockRefused"/>
+/// (<see cref="RefusalReason.ManagerRestarted"/>); after a crash nobody is left to tell them, and
+/// a holder learns it when its release is refused.</para>
 /// <para>Owners on a node that crashes are released when the cluster removes that node: failure
 /// detection, then the split brain resolver's <c>stable-after</c>, then removal. A node that leaves
 /// gracefully is removed, and its owners released, within seconds.</para>
@@ -42,7 +48,7 @@ public static class ClusterLockManagerHostingExtensions
     /// </summary>
     /// <param name="builder">The Akka.Hosting builder of a node with the cluster provider (<c>WithClustering</c>).</param>
     /// <param name="name">The manager's name, the same on every node (the singleton manager's path is <c>/user/{name}</c>, the proxy's <c>/user/{name}-proxy</c>); must be a valid, non-empty actor name.</param>
-    /// <param name="options">The role and settings; null for <see cref="ClusterLockManagerOptions.Default"/>.</param>
+    /// <param name="options">The role, persistence and settings; null for <see cref="ClusterLockManagerOptions.Default"/>.</param>
     /// <returns>The same <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="name"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name.</exception>
@@ -63,7 +69,7 @@ public static class ClusterLockManagerHostingExtensions
     /// <typeparam name="TKey">The key of the manager's proxy in the <see cref="ActorRegistry"/>.</typeparam>
     /// <param name="builder">The Akka.Hosting builder of a node with the cluster provider (<c>WithClustering</c>).</param>
     /// <param name="name">The manager's name, the same on every node; must be a valid, non-empty actor name.</param>
-    /// <param name="options">The role and settings; null for <see cref="ClusterLockManagerOptions.Default"/>.</param>
+    /// <param name="options">The role, persistence and settings; null for <see cref="ClusterLockManagerOptions.Default"/>.</param>
     /// <returns>The same <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="name"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or not a valid actor name.</exception>
@@ -78,7 +84,7 @@ public static class ClusterLockManagerHostingExtensions
 
         // The reference defaults go below anything the application sets, as for a local manager.
         builder.AddHocon(LockManagerSettings.DefaultConfig(), HoconAddMode.Append);
-        var singleton = SingletonOptions(chosen.Role, chosen.ProxyIdentificationInterval);
+        var singleton = SingletonOptions(chosen.Role, chosen.ProxyIdentificationInterval, ClusterManagerProps.TerminationMessage(chosen));
         return builder.WithSingleton<TKey>(name, (system, _, _) => ClusterManagerProps.Of(system, name, chosen), singleton, createProxyToo: true);
     }
 
@@ -118,13 +124,14 @@ public static class ClusterLockManagerHostingExtensions
         CheckName(name);
         var checkedRole = ClusterLockManagerOptions.Default with { Role = role };
         return builder.WithSingletonProxy<TKey>(name, name,
-            SingletonOptions(checkedRole.Role, ClusterLockManagerOptions.Default.ProxyIdentificationInterval));
+            SingletonOptions(checkedRole.Role, identificationInterval: null));
     }
 
-    private static ClusterSingletonOptions SingletonOptions(string? role, TimeSpan identificationInterval) => new()
+    private static ClusterSingletonOptions SingletonOptions(string? role, TimeSpan? identificationInterval, object? terminationMessage = null) => new()
     {
         Role = role,
         SingletonIdentificationInterval = identificationInterval,
+        TerminationMessage = terminationMessage,
     };
 
     private static void CheckName(string name)

@@ -67,7 +67,7 @@ internal sealed class ClusterNode : IAsyncDisposable
                     akka.AddHocon(TestProfile.NodeConfig(journalFile), HoconAddMode.Prepend);
                     locks(akka);
                 });
-                services.AddLockClient(new LockClientOptions { RequestTimeout = TimeSpan.FromSeconds(20) });
+                services.AddLockClient(new LockClientOptions { RequestTimeout = TimeSpan.FromSeconds(5) });
             })
             .Build();
         try

@@ -14,7 +14,7 @@ public sealed class InMemoryManagerSpecs(ITestOutputHelper output)
     [Fact]
     public async Task A_manager_node_that_leaves_tells_every_owner_and_waiter_and_the_next_manager_takes_over()
     {
-        await using var cluster = await ThreeNodes.StartAsync("M", SharedCluster.Options);
+        await using var cluster = await ThreeNodes.StartAsync("M", SharedCluster.Options with { Persistent = false });
         var held = await cluster.Second.Locks.LockAsync("in-memory", LockOptions.Within(TestProfile.Patience));
         var waiting = cluster.Third.Locks.LockAsync("in-memory", LockOptions.Within(TestProfile.Patience));
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -17,7 +17,7 @@ public sealed class SharedCluster : IAsyncLifetime
 
     internal ClusterNode B { get; private set; } = null!;
 
-    /// <summary>The options every node of this cluster runs the manager with.</summary>
+    /// <summary>The options every node of this cluster runs the manager with: persistent, on the journal of <see cref="TestProfile.NodeConfig"/>.</summary>
     internal static ClusterLockManagerOptions Options { get; } = ClusterLockManagerOptions.Default with
     {
         ProxyIdentificationInterval = TimeSpan.FromMilliseconds(200),
