@@ -24,6 +24,7 @@ internal static class ClusterScenarios
     public static async Task RunAsync(BenchConfig cfg)
     {
         var journal = Path.Combine(Path.GetTempPath(), $"lockactors-bench-{Guid.NewGuid():N}.db");
+        UseWriteAheadLog(journal);
         var local = ActorSystem.Create("bench-local", "akka.loglevel = WARNING");
         try
         {
@@ -51,6 +52,19 @@ internal static class ClusterScenarios
                 File.Delete(journal + suffix);
             }
         }
+    }
+
+    /// <summary>
+    /// Creates the journal file in write-ahead-log mode (a setting the file keeps), so a commit is
+    /// one append to the log instead of a rewrite of the database with a rollback journal.
+    /// </summary>
+    private static void UseWriteAheadLog(string journal)
+    {
+        using var connection = new SqliteConnection($"Data Source={journal}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>64 callers, each on a key of its own, each taking and releasing it n/64 times.</summary>
