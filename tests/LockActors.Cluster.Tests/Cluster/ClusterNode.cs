@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
@@ -81,6 +82,26 @@ internal sealed class ClusterNode : IAsyncDisposable
         }
 
         return new ClusterNode(label, host);
+    }
+
+    /// <summary>
+    /// The status of <paramref name="key"/> from the manager, asked again while a failover is under
+    /// way: until the old manager's node is removed, the proxy still sends to it and the request
+    /// goes unanswered, so the client gives up after its request timeout.
+    /// </summary>
+    public async Task<KeyStatus> InspectThroughFailoverAsync(string key)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await Locks.InspectAsync(key);
+            }
+            catch (LockRefusedException e) when (e.Cause == LockFailure.ManagerUnavailable && clock.Elapsed < TestProfile.Patience * 2)
+            {
+            }
+        }
     }
 
     /// <summary>Joins the cluster of <paramref name="seed"/> (itself to found one) and waits until this node is up.</summary>

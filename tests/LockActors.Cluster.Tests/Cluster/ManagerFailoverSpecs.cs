@@ -68,9 +68,7 @@ public sealed class ManagerFailoverSpecs(ITestOutputHelper output)
         {
             var lost = holders.Select(h => h.HandleLostToken).ToArray();
 
-            // Until the old node is removed, the proxies still send to the old manager and the
-            // request goes unanswered: the client gives up after its request timeout; ask again.
-            var ledger = await InspectThroughFailoverAsync(cluster.Third, "ledger");
+            var ledger = await cluster.Third.InspectThroughFailoverAsync("ledger");
             var failover = clock.Elapsed;
             var journal = await cluster.Third.Locks.InspectAsync("journal");
             output.WriteLine($"manager's node gone -> new manager answered after {failover.TotalSeconds:F1} s");
@@ -97,21 +95,6 @@ public sealed class ManagerFailoverSpecs(ITestOutputHelper output)
             foreach (var holder in holders)
             {
                 await holder.DisposeAsync();
-            }
-        }
-
-        private static async Task<KeyStatus> InspectThroughFailoverAsync(ClusterNode node, string key)
-        {
-            var clock = Stopwatch.StartNew();
-            while (true)
-            {
-                try
-                {
-                    return await node.Locks.InspectAsync(key);
-                }
-                catch (LockRefusedException e) when (e.Cause == LockFailure.ManagerUnavailable && clock.Elapsed < TestProfile.Patience * 2)
-                {
-                }
             }
         }
     }
