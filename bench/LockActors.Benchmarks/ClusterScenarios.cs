@@ -37,8 +37,10 @@ internal static class ClusterScenarios
             }, journal);
             await using var sqlite = await TwoNodes.StartAsync(ClusterLockManagerOptions.Default, journal);
 
+            var echo = await plain.RemoteEchoAsync();
             await Harness.InterleavedAsync(cfg, "i",
                 Cycles("i.local-64", "64 callers, LockClient LockAsync+ReleaseAsync, local manager", localClient),
+                RemoteAsks("i.base-remote-echo-64", "64 callers on another node, two Asks of an echo actor on the manager's node per cycle", echo),
                 Cycles("i.cluster-plain-64", "64 callers on another node, cluster manager without persistence", plain.Callers),
                 Cycles("i.cluster-inmem-64", "64 callers on another node, cluster manager, in-memory journal", inMemory.Callers),
                 Cycles("i.cluster-sqlite-64", "64 callers on another node, cluster manager, SQLite journal file", sqlite.Callers));
@@ -82,6 +84,21 @@ internal static class ClusterScenarios
         })));
     }, Callers);
 
+    /// <summary>The floor of a remote lock cycle: two request-reply round trips to the manager's node, 64 callers.</summary>
+    private static Workload RemoteAsks(string id, string what, IActorRef echo) => new(id, what, "cycles/s", 2_000, async n =>
+    {
+        var each = n / Callers;
+        await Task.WhenAll(Enumerable.Range(0, Callers).Select(c => Task.Run(async () =>
+        {
+            var message = $"key-{c}";
+            for (var i = 0; i < each; i++)
+            {
+                await echo.Ask<string>(message);
+                await echo.Ask<string>(message);
+            }
+        })));
+    }, Callers);
+
     /// <summary>The manager's node (the oldest) and a node that reaches it through its proxy.</summary>
     private sealed class TwoNodes : IAsyncDisposable
     {
@@ -107,6 +124,15 @@ internal static class ClusterScenarios
             // The proxy finds the manager on the first request.
             await (await nodes.Callers.LockAsync("warm-up", LockOptions.Within(TimeSpan.FromSeconds(30)))).ReleaseAsync();
             return nodes;
+        }
+
+        /// <summary>An echo actor on the manager's node, as the callers' node reaches it.</summary>
+        public async Task<IActorRef> RemoteEchoAsync()
+        {
+            var managerSystem = _manager.Services.GetRequiredService<ActorSystem>();
+            var echo = managerSystem.ActorOf(Props.Create(() => new Echo()), "echo");
+            var remotePath = new RootActorPath(AkkaCluster.Get(managerSystem).SelfAddress) / echo.Path.Elements;
+            return await _callers.Services.GetRequiredService<ActorSystem>().ActorSelection(remotePath).ResolveOne(TimeSpan.FromSeconds(30));
         }
 
         public async ValueTask DisposeAsync()

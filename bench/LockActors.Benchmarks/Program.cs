@@ -307,6 +307,7 @@ internal static class Summary
         Row("i. cluster, 64 callers on another node, SQLite journal", "i.cluster-sqlite-64", null, 10_000, "10,000 cycles/s", 1.0, true, "≥ 10,000 cycles/s");
         Row("i. cluster, in-memory journal ÷ no persistence", "i.cluster-inmem-64", "i.cluster-plain-64", 1, "no persistence: ", 0.5, true, "≥ 0.5×");
         Row("i. cluster without persistence ÷ local manager", "i.cluster-plain-64", "i.local-64", 1, "local: ", null, true, "(info)");
+        Row("i. cluster without persistence ÷ two remote echo Asks", "i.cluster-plain-64", "i.base-remote-echo-64", 1, "remote floor: ", null, true, "(info)");
         Row("i. cluster, SQLite journal ÷ no persistence", "i.cluster-sqlite-64", "i.cluster-plain-64", 1, "no persistence: ", null, true, "(info)");
 
         Row("g. 100k timed Awaits queued, actor", "g.actor-enqueue", null, 0, "", null, true, "(info)");
