@@ -55,6 +55,9 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     private bool _handingOver;
     private long _finalSnapshotSequenceNr = -1;
 
+    // The sequence number of the last snapshot asked for; -1 before the first.
+    private long _snapshotSequenceNr = -1;
+
     /// <summary>Creates the manager. Use <see cref="Props"/> rather than calling this directly.</summary>
     /// <param name="settings">The lock manager's settings.</param>
     /// <param name="options">Where the table is kept.</param>
@@ -224,8 +227,11 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     }
 
     /// <summary>Saves the table as it is at <paramref name="sequenceNr"/> (the snapshot was taken when its last event was handed to the journal).</summary>
-    private void SaveSnapshotAt(LockTableSnapshot snapshot, long sequenceNr) =>
+    private void SaveSnapshotAt(LockTableSnapshot snapshot, long sequenceNr)
+    {
+        _snapshotSequenceNr = sequenceNr;
         SnapshotStore.Tell(new SaveSnapshot(new SnapshotMetadata(SnapshotterId, sequenceNr, DateTime.UtcNow), snapshot), Self);
+    }
 
     private void SnapshotSaved(SnapshotMetadata metadata)
     {
@@ -282,6 +288,14 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     /// <inheritdoc />
     protected override void PostStop()
     {
+        // A manager stopped with every change durable leaves a snapshot of it for the next one
+        // (unanswered: nobody is left to hear it). With changes not durable the table is ahead of
+        // the journal, and a failed manager's table may be another's future: no snapshot then.
+        if (IsRecoveryFinished && !_failed && !_commit.Writing && !_commit.HasEvents && LastSequenceNr > Math.Max(_snapshotSequenceNr, 0))
+        {
+            SaveSnapshotAt(_table.TakeSnapshot(), LastSequenceNr);
+        }
+
         if (_table.KeyCount > 0)
         {
             _log.Info("Lock manager {PersistenceId} stopped with {KeyCount} keys in use; they are kept in the journal", PersistenceId, _table.KeyCount);
