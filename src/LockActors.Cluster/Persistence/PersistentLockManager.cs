@@ -47,6 +47,7 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     private readonly LockRequestHandler _handler;
     private readonly LockMetrics _metrics;
     private readonly GroupCommit _commit = new();
+    private readonly StorableKeys _storable;
 
     // Set once a write failed or was rejected: nothing more is answered, the manager is stopping.
     private bool _failed;
@@ -79,6 +80,7 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
         }
 
         _idleSweepPeriod = settings.IdleOwnerWatchTime;
+        _storable = new StorableKeys(Context.System);
 
         // The same instruments as LockManager's. Tokens are seeded like its: recovered tokens replace
         // the seed only when they are larger.
@@ -156,8 +158,43 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
             return;
         }
 
-        _handler.HandleSafely(message, Sender);
+        var sender = Sender;
+        if (UnstorableKey(message) is { } refusal)
+        {
+            ((ILockEffects)this).Send(sender, refusal);
+        }
+        else
+        {
+            _handler.HandleSafely(message, sender);
+        }
+
         WriteOrReply();
+    }
+
+    /// <summary>
+    /// The refusal of a lock request naming a key the journal cannot store as the same key (see
+    /// <see cref="StorableKeys"/>); null for any other message. Such a key would stop the manager at
+    /// its write, or fail its recovery.
+    /// </summary>
+    private LockRefused? UnstorableKey(object message)
+    {
+        IReadOnlyList<object>? keys = message switch
+        {
+            TryLock { Key: { } key } => [key],
+            Await { Key: { } key } => [key],
+            AwaitAll { Keys: { } all } => all,
+            _ => null,
+        };
+
+        for (var i = 0; keys is not null && i < keys.Count; i++)
+        {
+            if (keys[i] is { } key && _storable.Problem(key) is { } problem)
+            {
+                return new LockRefused(key, RefusalReason.InvalidRequest, $"{message.GetType().Name} refused: {problem}");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
