@@ -106,7 +106,10 @@ internal static class Groups
         ("table-crash-release", t => t.CrashRelease()),
     ];
 
-    public static readonly string[] Names = [.. ActorGroups.Select(g => g.Name), .. TableGroups.Select(g => g.Name)];
+    /// <summary>The group that runs in-process clusters of its own (group i).</summary>
+    private const string ClusterGroup = "cluster";
+
+    public static readonly string[] Names = [.. ActorGroups.Select(g => g.Name), .. TableGroups.Select(g => g.Name), ClusterGroup];
 
     /// <summary>Runs the named groups in this process, adding to <see cref="Harness.Results"/>.</summary>
     public static async Task RunAsync(BenchConfig cfg, IReadOnlyCollection<string> names)
@@ -134,6 +137,11 @@ internal static class Groups
         foreach (var (_, run) in TableGroups.Where(g => names.Contains(g.Name)))
         {
             run(tables);
+        }
+
+        if (names.Contains(ClusterGroup))
+        {
+            await ClusterScenarios.RunAsync(cfg);
         }
     }
 
@@ -296,6 +304,12 @@ internal static class Summary
             md.AppendLine($"| f. best ratio reachable at this 1k cost: (1k op + what the floor pays more at 1M) ÷ 1k op | {Result.Format(small.Median + extra)} ns/op | 1k keys held: {Result.Format(small.Median)} ns/op | {best:N2} | ≤ 1.3× (else f is out of reach) | {(best <= 1.3 ? "met" : "**not met**")} |");
         }
 
+
+        Row("i. cluster, 64 callers on another node, SQLite journal", "i.cluster-sqlite-64", null, 10_000, "10,000 cycles/s", 1.0, true, "≥ 10,000 cycles/s");
+        Row("i. cluster, in-memory journal ÷ no persistence", "i.cluster-inmem-64", "i.cluster-plain-64", 1, "no persistence: ", 0.5, true, "≥ 0.5×");
+        Row("i. cluster without persistence ÷ local manager", "i.cluster-plain-64", "i.local-64", 1, "local: ", null, true, "(info)");
+        Row("i. cluster without persistence ÷ two remote echo Asks", "i.cluster-plain-64", "i.base-remote-echo-64", 1, "remote floor: ", null, true, "(info)");
+        Row("i. cluster, SQLite journal ÷ no persistence", "i.cluster-sqlite-64", "i.cluster-plain-64", 1, "no persistence: ", null, true, "(info)");
 
         Row("g. 100k timed Awaits queued, actor", "g.actor-enqueue", null, 0, "", null, true, "(info)");
         Row("g. lag after the last deadline, actor", "g.actor-expire-lag", null, 0, "", null, true, "(info)");
