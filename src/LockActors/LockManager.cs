@@ -175,6 +175,15 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
             case Inspect m:
                 _table.Inspect(sender, m.Key);
                 break;
+            case ListLocks m:
+                _table.ListLocks(sender, m);
+                break;
+            case GetHotKeys m:
+                _table.HotKeys(sender, m.Count, NowRoundedDown);
+                break;
+            case GetWaitGraph m:
+                _table.WaitGraph(sender, m.MaxEdges);
+                break;
             case Terminated t:
                 var released = _table.Terminated(t.ActorRef);
                 if (released.Count > 0 && _log.IsInfoEnabled)

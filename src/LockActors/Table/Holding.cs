@@ -21,6 +21,15 @@ internal abstract class Holding
     /// </summary>
     public IReadOnlyList<object>? MultiKeys;
 
+    /// <summary>Who took the lock, in words (<see cref="LockOptions.Label"/>); null for none.</summary>
+    public string? Label;
+
+    /// <summary>
+    /// When the grant was made, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp, for the
+    /// hold-time histogram; 0 when nobody measured it (no listener at grant time).
+    /// </summary>
+    public long GrantedAt;
+
     /// <summary>Links in the holder's list of holdings (<see cref="Party.Held"/>).</summary>
     public Links<Holding> HeldLinks;
 

@@ -25,15 +25,15 @@ internal sealed partial class LockTable
             return;
         }
 
-        if (FindParty(owner) is { } party && entry.HoldingOf(party) is not null)
+        if (FindParty(owner) is { } party && entry.HoldingOf(party) is { } own)
         {
-            _fx.Send(replyTo, new LockBusy(key, owner));
+            _fx.Send(replyTo, new LockBusy(key, owner) { OwnerLabel = own.Label });
             return;
         }
 
         if (entry.Head is not null || !entry.Admits(terms.Mode, terms.Permits))
         {
-            _fx.Send(replyTo, new LockBusy(key, entry.AnyHolder()?.Actor));
+            _fx.Send(replyTo, Busy(key, entry));
             return;
         }
 
@@ -114,7 +114,7 @@ internal sealed partial class LockTable
 
         // A single-key wait keeps no key list: it is built when a reply needs it. The party found
         // above is reused, not looked up again.
-        Enqueue(party is null ? Enlist(owner) : Rejoin(party), replyTo, [], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms, deadline);
+        Enqueue(party is null ? Enlist(owner) : Rejoin(party), replyTo, [], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms, deadline, now);
     }
 
     /// <summary><see cref="LockActors.AwaitAll"/> of ordinary exclusive locks.</summary>
@@ -176,7 +176,7 @@ internal sealed partial class LockTable
             return;
         }
 
-        Enqueue(owning, replyTo, keyList, isMulti: true, resolved, terms, deadline);
+        Enqueue(owning, replyTo, keyList, isMulti: true, resolved, terms, deadline, now);
     }
 
     /// <summary><see cref="LockActors.Release"/>: release the grant's keys if the owner holds them all under its token.</summary>
@@ -280,7 +280,7 @@ internal sealed partial class LockTable
         {
             var entry = holding.Entry;
             giver.Unhold(holding);
-            Hold(heirParty, entry, newGrant);
+            Hold(heirParty, entry, newGrant, label: null);
         }
 
         Forget(giver);

@@ -186,7 +186,7 @@ internal sealed partial class LockTable
         var grant = NextGrant(owner, keys, isMulti, terms.Mode, terms.Permits);
         foreach (var entry in entries)
         {
-            Hold(party, entry, grant);
+            Hold(party, entry, grant, terms.Label);
         }
 
         _fx.Send(replyTo, new LockAcquired(grant));
@@ -208,12 +208,12 @@ internal sealed partial class LockTable
     private LockGrant MakeGrant(IReadOnlyList<object> keys, bool isMulti, IActorRef owner, long token, LockMode mode, int permits) =>
         new(keys, isMulti, owner, token, _settings.Metadata) { Mode = mode, Permits = permits };
 
-    private static void Hold(Party owner, KeyEntry entry, LockGrant grant) =>
-        owner.Hold(entry, grant.FencingToken, grant.IsMulti ? grant.Keys : null, grant.Mode, grant.Permits);
+    private static void Hold(Party owner, KeyEntry entry, LockGrant grant, string? label) =>
+        owner.Hold(entry, grant.FencingToken, grant.IsMulti ? grant.Keys : null, grant.Mode, grant.Permits, label);
 
-    private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms, long deadline)
+    private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms, long deadline, long now)
     {
-        var wait = new Wait(owner, replyTo, entries, keys, isMulti, terms, deadline);
+        var wait = new Wait(owner, replyTo, entries, keys, isMulti, terms, deadline, since: now);
         for (var i = 0; i < entries.Length; i++)
         {
             entries[i].Enqueue(wait.NodeAt(i));
@@ -284,7 +284,7 @@ internal sealed partial class LockTable
             var grant = NextGrant(wait.Owner.Actor, wait.Keys, wait.IsMulti, wait.Mode, wait.Permits);
             for (var i = 0; i < wait.NodeCount; i++)
             {
-                Hold(wait.Owner, wait.NodeAt(i).Entry, grant);
+                Hold(wait.Owner, wait.NodeAt(i).Entry, grant, wait.Label);
             }
 
             _fx.Send(wait.ReplyTo, new LockAcquired(grant));
