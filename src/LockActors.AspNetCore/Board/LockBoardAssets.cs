@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace LockActors.AspNetCore.Board;
 
 /// <summary>
-/// The page, script and style sheet of the lock board, embedded in the assembly: no build step, no
+/// The page, script, style sheet and icon of the lock board, embedded in the assembly: no build step, no
 /// file on disk, nothing loaded from elsewhere.
 /// </summary>
 internal static class LockBoardAssets
@@ -20,6 +20,7 @@ internal static class LockBoardAssets
     private static readonly Asset Page = Load("board.html", "text/html; charset=utf-8");
     private static readonly Asset Script = Load("board.js", "text/javascript; charset=utf-8");
     private static readonly Asset Style = Load("board.css", "text/css; charset=utf-8");
+    private static readonly Asset Icon = Load("board.svg", "image/svg+xml");
 
     /// <summary>
     /// Serves the page at the board's address with a trailing slash, and redirects the address without
@@ -42,6 +43,9 @@ internal static class LockBoardAssets
 
     /// <summary>Serves <c>board.css</c>.</summary>
     public static Task StyleAsync(HttpContext context) => WriteAsync(context, Style);
+
+    /// <summary>Serves <c>board.svg</c>, the page's icon.</summary>
+    public static Task IconAsync(HttpContext context) => WriteAsync(context, Icon);
 
     private static Task WriteAsync(HttpContext context, Asset asset)
     {

@@ -16,7 +16,7 @@ namespace LockActors.AspNetCore;
 /// <remarks>
 /// <para>Below the board's address, all read-only <c>GET</c> endpoints:</para>
 /// <list type="bullet">
-/// <item><c>{pattern}/</c>: the page (the address without the slash redirects there); <c>board.js</c>, <c>board.css</c>.</item>
+/// <item><c>{pattern}/</c>: the page (the address without the slash redirects there); <c>board.js</c>, <c>board.css</c>, <c>board.svg</c>.</item>
 /// <item><c>{pattern}/api/locks?prefix=&amp;after=&amp;limit=</c>: one page of the keys in use (at most 500, 100 by default) whose text starts with <c>prefix</c>; <c>next</c> is the <c>after</c> of the next page.</item>
 /// <item><c>{pattern}/api/hot?top=</c>: the keys with the most waiters and with the longest current wait (at most 100 each, 10 by default).</item>
 /// <item><c>{pattern}/api/graph?max=</c>: who waits for whom, waiter → key → holder (at most 1,000 edges, 200 by default).</item>
@@ -64,6 +64,7 @@ public static class LockBoardEndpointRouteBuilderExtensions
         board.MapGet("", LockBoardAssets.PageAsync);
         board.MapGet("board.js", LockBoardAssets.ScriptAsync);
         board.MapGet("board.css", LockBoardAssets.StyleAsync);
+        board.MapGet("board.svg", LockBoardAssets.IconAsync);
         board.MapGet("api/locks", api.LocksAsync);
         board.MapGet("api/hot", api.HotAsync);
         board.MapGet("api/graph", api.GraphAsync);

@@ -137,7 +137,7 @@
   }
 
   function renderHot(hot) {
-    fill('hot-waiters', hot.byWaiters.map(k => row([cell(k.key, 'key'), cell(k.waiters, 'num'), cell(duration(k.longestWaitMs), 'num')])));
+    fill('hot-waiters', hot.byWaiters.map(k => row([cell(k.key, 'key'), cell(k.waiters, 'num'), cell(duration(k.longestWaitMs), 'num')])), 'hot-empty');
     fill('hot-wait', hot.byLongestWait.map(k => row([cell(k.key, 'key'), cell(duration(k.longestWaitMs), 'num'), cell(k.waiters, 'num')])));
   }
 
