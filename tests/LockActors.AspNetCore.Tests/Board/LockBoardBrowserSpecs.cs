@@ -99,8 +99,15 @@ public sealed class LockBoardBrowserSpecs(ITestOutputHelper output)
 
     private static string Quoted(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 
-    private static string? FindBrowser() =>
-        Environment.GetEnvironmentVariable("LOCKACTORS_CHROMIUM") is { Length: > 0 } named
-            ? named
-            : KnownBrowsers.FirstOrDefault(File.Exists);
+    /// <summary>The browser named by LOCKACTORS_CHROMIUM (which must exist), else the first one installed, else null.</summary>
+    private static string? FindBrowser()
+    {
+        if (Environment.GetEnvironmentVariable("LOCKACTORS_CHROMIUM") is { Length: > 0 } named)
+        {
+            Assert.True(File.Exists(named), $"LOCKACTORS_CHROMIUM names {named}, which does not exist.");
+            return named;
+        }
+
+        return KnownBrowsers.FirstOrDefault(File.Exists);
+    }
 }
