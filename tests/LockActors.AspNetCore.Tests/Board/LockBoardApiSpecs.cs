@@ -95,6 +95,21 @@ public sealed class LockBoardApiSpecs
     }
 
     [Fact]
+    public async Task Keys_that_are_not_strings_or_not_valid_text_are_named_without_failing_the_page()
+    {
+        await using var app = await BoardApp.StartAsync();
+        using var http = app.CreateClient();
+        await using var number = await app.Locks.LockAsync(42);
+        await using var broken = await app.Locks.LockAsync("half a pair: \ud800", LockOptions.Exclusive with { Label = "\udfff lone" });
+
+        var page = await GetJsonAsync(http, "/locks/api/locks");
+
+        var keys = page["keys"]!.AsArray().Select(k => (string)k!["key"]!).ToList();
+        Assert.Contains("42 (Int32)", keys);
+        Assert.Contains(keys, k => k.StartsWith("half a pair: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Pages_list_every_key_in_use_once_and_the_prefix_filters_them()
     {
         await using var app = await BoardApp.StartAsync();
