@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using LockActors.Diagnostics;
 using LockActors.Table;
 
 namespace LockActors;
@@ -35,6 +36,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LockTable _table;
+    private readonly LockMetrics _metrics;
     private readonly TimeSpan _idleSweepPeriod;
 
     // Self, read once, and the sender once per message (see OnReceive): Akka's Self and Sender
@@ -49,7 +51,9 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
         ArgumentNullException.ThrowIfNull(settings);
         _idleSweepPeriod = settings.IdleOwnerWatchTime;
         _self = Self;
-        _table = new LockTable(settings, this, lastToken: FirstTokenSeed());
+        _metrics = new LockMetrics(_self.Path.ToStringWithoutAddress(), settings.MetricsPerKeyTags);
+        _table = new LockTable(settings, this, lastToken: FirstTokenSeed(), new LockMonitor(_metrics, _log));
+        _metrics.Track(_table);
     }
 
     /// <inheritdoc />
@@ -186,6 +190,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
                 break;
             case Terminated t:
                 var released = _table.Terminated(t.ActorRef);
+                _metrics.OnCrashReleased(released.Count);
                 if (released.Count > 0 && _log.IsInfoEnabled)
                 {
                     _log.Info("Owner {Owner} terminated holding {LockKeys}: released and passed on to waiters",
@@ -267,6 +272,11 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
 
     private void SendReply(IActorRef? to, object message)
     {
+        if (message is LockRefused refused)
+        {
+            _metrics.OnRefused(refused.Cause);
+        }
+
         if (to is not null && !to.IsNobody())
         {
             Tell(to, message, _self);
@@ -329,6 +339,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     protected override void PostStop()
     {
         DropState("the lock manager stopped");
+        _metrics.Dispose();
         base.PostStop();
     }
 
@@ -353,6 +364,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     {
         if (message is LockLost lost)
         {
+            _metrics.OnLost();
             _log.Warning("Lock lost: {LockKeys} of {Owner} under fencing token {FencingToken}: {Reason}",
                 KeyText.OfAll(lost.Grant.Keys), TextOf(lost.Grant.Owner), lost.Grant.FencingToken, lost.Message);
         }

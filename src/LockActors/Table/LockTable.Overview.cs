@@ -143,6 +143,13 @@ internal sealed partial class LockTable
     private static bool HasPrefix(object key, string prefix) =>
         (key as string ?? KeyText.Of(key)).StartsWith(prefix, StringComparison.Ordinal);
 
+    /// <summary>Reports a busy answer to a try-lock, then sends it (so whoever sees the answer finds it counted).</summary>
+    private void ReplyBusy(IActorRef? replyTo, LockBusy busy, IActorRef requester, in LockTerms terms)
+    {
+        Monitor.Busy(busy, requester, terms.Label);
+        _fx.Send(replyTo, busy);
+    }
+
     /// <summary>The answer to a try-lock on a key it cannot have now: a holder and its label.</summary>
     private static LockBusy Busy(object key, KeyEntry entry)
     {

@@ -27,13 +27,13 @@ internal sealed partial class LockTable
 
         if (FindParty(owner) is { } party && entry.HoldingOf(party) is { } own)
         {
-            _fx.Send(replyTo, new LockBusy(key, owner) { OwnerLabel = own.Label });
+            ReplyBusy(replyTo, new LockBusy(key, owner) { OwnerLabel = own.Label }, owner, terms);
             return;
         }
 
         if (entry.Head is not null || !entry.Admits(terms.Mode, terms.Permits))
         {
-            _fx.Send(replyTo, Busy(key, entry));
+            ReplyBusy(replyTo, Busy(key, entry), owner, terms);
             return;
         }
 
@@ -102,7 +102,9 @@ internal sealed partial class LockTable
         var deadline = Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
         if (deadline <= now)
         {
-            _fx.Send(replyTo, new LockTimedOut(new object[] { key }));
+            var timedOut = new object[] { key };
+            Monitor.TimedOut(owner, timedOut, terms.Label, queuedAt: null, now);
+            _fx.Send(replyTo, new LockTimedOut(timedOut));
             return;
         }
 
@@ -158,6 +160,7 @@ internal sealed partial class LockTable
         var deadline = grantableNow ? now : Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
         if (!grantableNow && deadline <= now)
         {
+            Monitor.TimedOut(owner, keyList, terms.Label, queuedAt: null, now);
             _fx.Send(replyTo, new LockTimedOut(keyList));
             return;
         }
@@ -279,8 +282,9 @@ internal sealed partial class LockTable
         foreach (var holding in holdings)
         {
             var entry = holding.Entry;
+            Monitor.HoldEnded(holding);
             giver.Unhold(holding);
-            Hold(heirParty, entry, newGrant, label: null);
+            Hold(heirParty, entry, newGrant, label: null, Monitor.GrantTime());
         }
 
         Forget(giver);

@@ -74,9 +74,11 @@ internal sealed partial class LockTable
     /// <param name="settings">Validated settings.</param>
     /// <param name="effects">Where effects go.</param>
     /// <param name="lastToken">The fencing token to count up from (the first grant gets <c>lastToken + 1</c>).</param>
-    public LockTable(LockManagerSettings settings, ILockEffects effects, long lastToken = 0)
+    /// <param name="monitor">Where grants, busy answers, timeouts and ended holds are reported; null for nowhere.</param>
+    public LockTable(LockManagerSettings settings, ILockEffects effects, long lastToken = 0, Diagnostics.LockMonitor? monitor = null)
     {
         _settings = settings;
+        Monitor = monitor ?? Diagnostics.LockMonitor.Silent;
         _fx = effects;
         _lastToken = lastToken;
         _deadlines = new DeadlineSchedule(effects);
@@ -104,7 +106,9 @@ internal sealed partial class LockTable
             {
                 Withdraw(wait);
                 Forget(wait.Owner);
-                _fx.Send(wait.ReplyTo, new LockTimedOut(wait.Keys));
+                var keys = wait.Keys;
+                Monitor.TimedOut(wait.Owner.Actor, keys, wait.Label, wait.Since, now);
+                _fx.Send(wait.ReplyTo, new LockTimedOut(keys));
             }
 
             // Every wait leaves the heap settled, whether it settled earlier or just now.
@@ -184,11 +188,13 @@ internal sealed partial class LockTable
     private void GrantNow(Party party, IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms)
     {
         var grant = NextGrant(owner, keys, isMulti, terms.Mode, terms.Permits);
+        var grantedAt = Monitor.GrantTime();
         foreach (var entry in entries)
         {
-            Hold(party, entry, grant, terms.Label);
+            Hold(party, entry, grant, terms.Label, grantedAt);
         }
 
+        Monitor.Granted(grant, terms.Label, queuedAt: null);
         _fx.Send(replyTo, new LockAcquired(grant));
         if (!party.Waits.IsEmpty)
         {
@@ -208,8 +214,8 @@ internal sealed partial class LockTable
     private LockGrant MakeGrant(IReadOnlyList<object> keys, bool isMulti, IActorRef owner, long token, LockMode mode, int permits) =>
         new(keys, isMulti, owner, token, _settings.Metadata) { Mode = mode, Permits = permits };
 
-    private static void Hold(Party owner, KeyEntry entry, LockGrant grant, string? label) =>
-        owner.Hold(entry, grant.FencingToken, grant.IsMulti ? grant.Keys : null, grant.Mode, grant.Permits, label);
+    private static void Hold(Party owner, KeyEntry entry, LockGrant grant, string? label, long grantedAt) =>
+        owner.Hold(entry, grant.FencingToken, grant.IsMulti ? grant.Keys : null, grant.Mode, grant.Permits, label, grantedAt);
 
     private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms, long deadline, long now)
     {
@@ -220,6 +226,7 @@ internal sealed partial class LockTable
         }
 
         owner.Waits.AddLast(wait);
+        _waitCount++;
         if (deadline != Never)
         {
             _deadlines.Add(wait, deadline);
@@ -244,6 +251,7 @@ internal sealed partial class LockTable
         }
 
         wait.Owner.Waits.Remove(wait);
+        _waitCount--;
         if (wait.IsTimed)
         {
             _deadlines.Settled();
@@ -252,6 +260,7 @@ internal sealed partial class LockTable
 
     private void FreeHolding(Party party, Holding holding)
     {
+        Monitor.HoldEnded(holding);
         party.Unhold(holding);
         _dirty.Enqueue(holding.Entry);
     }
@@ -282,11 +291,13 @@ internal sealed partial class LockTable
             // permits last.
             Withdraw(wait);
             var grant = NextGrant(wait.Owner.Actor, wait.Keys, wait.IsMulti, wait.Mode, wait.Permits);
+            var grantedAt = Monitor.GrantTime();
             for (var i = 0; i < wait.NodeCount; i++)
             {
-                Hold(wait.Owner, wait.NodeAt(i).Entry, grant, wait.Label);
+                Hold(wait.Owner, wait.NodeAt(i).Entry, grant, wait.Label, grantedAt);
             }
 
+            Monitor.Granted(grant, wait.Label, wait.Since);
             _fx.Send(wait.ReplyTo, new LockAcquired(grant));
             RefuseSelfDeadlocks(wait.Owner);
         }
