@@ -6,13 +6,12 @@ namespace LockActors.WebCache;
 
 /// <summary>
 /// Exports LockActors' metrics and traces with the OpenTelemetry SDK. LockActors publishes them with
-/// .NET's own <c>System.Diagnostics</c> APIs under one name, <see cref="LockActorsSource"/>, for the
-/// meter and for the activity source; the SDK only has to be told that name.
+/// .NET's own <c>System.Diagnostics</c> APIs, on the meter <see cref="LockDiagnostics.MeterName"/> and
+/// the activity source <see cref="LockDiagnostics.ActivitySourceName"/> (both "LockActors"); the SDK
+/// only has to be told those names.
 /// </summary>
 public static class Telemetry
 {
-    /// <summary>The name of LockActors' meter and of its activity source.</summary>
-    public const string LockActorsSource = "LockActors";
 
     /// <summary>
     /// Registers the OpenTelemetry SDK for LockActors' meter and activity source. With
@@ -31,7 +30,13 @@ public static class Telemetry
             .ConfigureResource(resource => resource.AddService("LockActors.WebCache"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(LockActorsSource);
+                metrics.AddMeter(LockDiagnostics.MeterName);
+
+                // The durations are in seconds: buckets from a millisecond to ten seconds, where the
+                // SDK's default boundaries (0 to 10,000) suit milliseconds.
+                double[] seconds = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+                metrics.AddView(LockDiagnostics.WaitDuration, new ExplicitBucketHistogramConfiguration { Boundaries = seconds });
+                metrics.AddView(LockDiagnostics.HoldDuration, new ExplicitBucketHistogramConfiguration { Boundaries = seconds });
                 if (console)
                 {
                     metrics.AddConsoleExporter((_, reader) =>
@@ -41,7 +46,7 @@ public static class Telemetry
             .WithTracing(tracing =>
             {
                 // A stampede is a thousand waits: print a sample of them, not all.
-                tracing.AddSource(LockActorsSource).SetSampler(new TraceIdRatioBasedSampler(1.0 / traceEvery));
+                tracing.AddSource(LockDiagnostics.ActivitySourceName).SetSampler(new TraceIdRatioBasedSampler(1.0 / traceEvery));
                 if (console)
                 {
                     tracing.AddConsoleExporter();
