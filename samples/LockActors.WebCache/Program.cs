@@ -20,7 +20,7 @@ using Serilog.Events;
 //
 // LockActors' metrics (and a sample of its traces) are exported to the console by the OpenTelemetry
 // SDK: the metrics appear when the app stops. With --serve the app keeps serving after the stampede,
-// with a trickle of stampedes on fresh products, so the lock board at /locks/ has something to show.
+// with small stampedes on fresh products, so the lock board at /locks/ has something to show.
 
 const int Requests = 1_000;
 
@@ -48,7 +48,11 @@ if (serve)
     Console.WriteLine($"{Environment.NewLine}Serving until Ctrl+C: open {new Uri(address, "/locks/")} to watch small stampedes queue for their locks.");
     using var trickle = new CancellationTokenSource();
     var load = TrickleAsync(http, trickle.Token);
-    await app.WaitForShutdownAsync();
+
+    // Ctrl+C: the requests in flight are withdrawn before the app and its lock manager stop.
+    var stopping = new TaskCompletionSource();
+    using var onStop = app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+    await stopping.Task;
     await trickle.CancelAsync();
     await load;
 }
@@ -78,8 +82,8 @@ static async Task<StampedeResult> StampedeAsync(HttpClient http, string path)
         clock.Elapsed);
 }
 
-// Every second, 20 concurrent requests for a product not cached yet: one loads it while the others
-// wait for its lock, which the board shows as a held key with a queue.
+// Four times a second, 20 concurrent requests for a product not cached yet: one loads it while the
+// others wait for its lock, which the board shows as a held key with a queue.
 static async Task TrickleAsync(HttpClient http, CancellationToken ct)
 {
     for (var id = 1_000; ; id++)
@@ -99,7 +103,7 @@ static async Task TrickleAsync(HttpClient http, CancellationToken ct)
 
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
         }
         catch (OperationCanceledException)
         {
@@ -169,6 +173,11 @@ public partial class Program
             catch (LockTimeoutException)
             {
                 // Waited too long in line behind a slow load: tell the client to come back.
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+            catch (LockRefusedException)
+            {
+                // The lock manager is gone (the app is shutting down): the same answer.
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             }
         });

@@ -138,7 +138,7 @@
 
   function renderHot(hot) {
     fill('hot-waiters', hot.byWaiters.map(k => row([cell(k.key, 'key'), cell(k.waiters, 'num'), cell(duration(k.longestWaitMs), 'num')])), 'hot-empty');
-    fill('hot-wait', hot.byLongestWait.map(k => row([cell(k.key, 'key'), cell(duration(k.longestWaitMs), 'num'), cell(k.waiters, 'num')])));
+    fill('hot-wait', hot.byLongestWait.map(k => row([cell(k.key, 'key'), cell(duration(k.longestWaitMs), 'num'), cell(k.waiters, 'num')])), 'hot-wait-empty');
   }
 
   function renderGraph(graph) {
@@ -172,7 +172,7 @@
     count.setAttribute('points', line(s => s.waiters, maxWaiters));
     svg.replaceChildren(count, longest);
     $('chart-span').textContent = 'last 5 minutes';
-    $('chart-max').textContent = `top: ${duration(maxMs)} · ${maxWaiters} waiters`;
+    $('chart-max').textContent = `scale: 0 to ${duration(maxMs)} of wait, 0 to ${maxWaiters} ${maxWaiters === 1 ? 'waiter' : 'waiters'}`;
   }
 
   // --- the loop --------------------------------------------------------------------------------
