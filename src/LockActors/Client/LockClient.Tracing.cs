@@ -29,7 +29,7 @@ public sealed partial class LockClient
             throw;
         }
 
-        LockTracing.Granted(activity, handle);
+        LockTracing.Answered(activity, handle);
         return handle;
     }
 }

@@ -4,19 +4,6 @@ using System.Diagnostics.Metrics;
 
 namespace LockActors.Diagnostics;
 
-/// <summary>The counts a manager's gauges read: implemented by its state (the lock table).</summary>
-internal interface ILockGaugeSource
-{
-    /// <summary>Keys held or waited for.</summary>
-    int KeysInUse { get; }
-
-    /// <summary>Waits queued.</summary>
-    int WaitsQueued { get; }
-
-    /// <summary>Owners watched.</summary>
-    int OwnersWatched { get; }
-}
-
 /// <summary>
 /// One manager's instruments on the shared <see cref="LockDiagnostics.MeterName"/> meter: every
 /// measurement carries the manager's tag. Any manager actor uses it the same way: it calls the
@@ -130,7 +117,7 @@ internal sealed class LockMetrics : IDisposable
     {
         if (RefusalCounter.Enabled)
         {
-            RefusalCounter.Add(1, _managerTag, new(LockDiagnostics.ReasonTag, ReasonText(reason)));
+            RefusalCounter.Add(1, _managerTag, new(LockDiagnostics.ReasonTag, reason.ToString()));
         }
     }
 
@@ -195,18 +182,6 @@ internal sealed class LockMetrics : IDisposable
 
         return tags;
     }
-
-    private static string ReasonText(RefusalReason reason) => reason switch
-    {
-        RefusalReason.SelfDeadlock => nameof(RefusalReason.SelfDeadlock),
-        RefusalReason.DuplicateKey => nameof(RefusalReason.DuplicateKey),
-        RefusalReason.InvalidRequest => nameof(RefusalReason.InvalidRequest),
-        RefusalReason.AlreadyOwner => nameof(RefusalReason.AlreadyOwner),
-        RefusalReason.ManagerRestarted => nameof(RefusalReason.ManagerRestarted),
-        RefusalReason.CapacityMismatch => nameof(RefusalReason.CapacityMismatch),
-        RefusalReason.Deadlock => nameof(RefusalReason.Deadlock),
-        _ => ((int)reason).ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     private static IEnumerable<Measurement<int>> Read(Func<ILockGaugeSource, int> count)
     {

@@ -82,7 +82,13 @@ internal sealed class LockMonitor
     }
 
     /// <summary>A holding was given up (released, said goodbye to, or freed by its owner's death).</summary>
-    public void HoldEnded(Holding holding) => Metrics?.OnHoldEnded(holding.Entry.Key, holding.GrantedAt);
+    public void HoldEnded(Holding holding)
+    {
+        if (holding.Note is { GrantedAt: not 0 } note)
+        {
+            Metrics?.OnHoldEnded(holding.Entry.Key, note.GrantedAt);
+        }
+    }
 
     private static string LabelText(string? label) => label ?? "no label";
 

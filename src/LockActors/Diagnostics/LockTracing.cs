@@ -47,7 +47,7 @@ internal static class LockTracing
     }
 
     /// <summary>Ends <paramref name="activity"/> with a grant, or with none (busy or not granted in time) when <paramref name="handle"/> is null.</summary>
-    public static void Granted(Activity activity, LockHandle? handle)
+    public static void Answered(Activity activity, LockHandle? handle)
     {
         if (handle is null)
         {

@@ -28,8 +28,7 @@ internal sealed class Party(IActorRef actor)
         holding.Holder = this;
         holding.Token = token;
         holding.MultiKeys = multiKeys;
-        holding.Label = label;
-        holding.GrantedAt = grantedAt;
+        holding.Note = HoldingNote.For(label, grantedAt);
         Held.AddFirst(holding);
     }
 
@@ -38,7 +37,7 @@ internal sealed class Party(IActorRef actor)
     {
         Held.Remove(holding);
         holding.Entry.FreeHolding(holding);
-        holding.Label = null;
+        holding.Note = null;
     }
 }
 

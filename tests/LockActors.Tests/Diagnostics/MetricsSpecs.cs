@@ -132,6 +132,26 @@ public sealed class MetricsSpecs : LockSpecBase
     }
 
     [Fact]
+    public void A_restarted_manager_counts_its_lost_grants_and_reports_its_gauges_once()
+    {
+        var parentName = $"parent-{Guid.NewGuid():N}";
+        using var metrics = new MeterRecorder($"/user/{parentName}/locks");
+        var parent = Sys.ActorOf(Props.Create(() => new RestartingParent()), parentName);
+        parent.Tell("who", TestActor);
+        var manager = ExpectMsg<IActorRef>(Patience);
+        var owner = CreateTestProbe();
+        Lock(manager, owner, "k");
+
+        manager.Tell(Kill.Instance);
+        owner.ExpectMsg<LockLost>(Patience);
+        AssertFree(manager, "k");
+
+        Assert.Equal(1, metrics.Sum(LockDiagnostics.Lost));
+        metrics.ReadGauges();
+        Assert.Equal(0, Assert.Single(metrics.Of(LockDiagnostics.KeysInUse)).Value);
+    }
+
+    [Fact]
     public void Keys_are_tags_only_when_the_setting_asks_for_them()
     {
         var (manager, metrics) = NewMeasuredManager(s => s with { MetricsPerKeyTags = true });
