@@ -19,12 +19,12 @@ internal sealed record BoardKey(string Key, int Capacity, IReadOnlyList<BoardHol
 
 /// <summary>
 /// A holder of a key. The fencing token is a string: it can exceed the integers a JavaScript number
-/// holds exactly. <paramref name="HeldForMs"/> is null when the manager does not report it.
+/// holds exactly. The overview reports no grant time: the page shows how long it has seen the holding.
 /// </summary>
-internal sealed record BoardHolder(string Owner, string? Label, string Mode, int Permits, string FencingToken, double? HeldForMs);
+internal sealed record BoardHolder(string Owner, string? Label, string Mode, int Permits, string FencingToken);
 
-/// <summary>A wait in a key's queue, first in line first; <paramref name="WaitingForMs"/> is null when the manager does not report it.</summary>
-internal sealed record BoardWaiter(string Owner, string? Label, string Mode, int Permits, int Priority, IReadOnlyList<string> Keys, double? WaitingForMs);
+/// <summary>A wait in a key's queue, first in line first (how long it waits: as for <see cref="BoardHolder"/>).</summary>
+internal sealed record BoardWaiter(string Owner, string? Label, string Mode, int Permits, int Priority, IReadOnlyList<string> Keys);
 
 /// <summary>The hottest keys (<c>GET {prefix}/api/hot</c>).</summary>
 internal sealed record BoardHotKeys(IReadOnlyList<BoardHotKey> ByWaiters, IReadOnlyList<BoardHotKey> ByLongestWait);
@@ -60,9 +60,9 @@ internal static class BoardJson
     private static BoardKey Key(KeyStatus status) =>
         new(BoardText.Key(status.Key), status.Capacity,
             status.Holders.Select(h => new BoardHolder(
-                OwnerText(h.Owner), h.Label, ModeText(h.Mode), h.Permits, h.FencingToken.ToString(System.Globalization.CultureInfo.InvariantCulture), null)).ToArray(),
+                OwnerText(h.Owner), h.Label, ModeText(h.Mode), h.Permits, h.FencingToken.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray(),
             status.Queue.Select(w => new BoardWaiter(
-                OwnerText(w.Owner), w.Label, ModeText(w.Mode), w.Permits, w.Priority, w.Keys.Select(BoardText.Key).ToArray(), null)).ToArray());
+                OwnerText(w.Owner), w.Label, ModeText(w.Mode), w.Permits, w.Priority, w.Keys.Select(BoardText.Key).ToArray())).ToArray());
 
     private static BoardHotKey Hot(HotKey key) => new(BoardText.Key(key.Key), key.Waiters, key.LongestWait.TotalMilliseconds);
 

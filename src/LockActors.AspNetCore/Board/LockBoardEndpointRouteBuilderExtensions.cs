@@ -10,7 +10,7 @@ namespace LockActors.AspNetCore;
 /// <summary>
 /// Maps the live lock board of a lock manager started with LockActors.Hosting's
 /// <c>WithLockManager</c>: a page that shows, updated every second, the keys held (holders, labels,
-/// modes, fencing tokens, how long), the queues (waiters, labels, how long), the owners, the hottest
+/// modes, fencing tokens, how long at least), the queues (waiters, labels, how long at least), the owners, the hottest
 /// keys, who waits for whom and a chart of the longest current wait.
 /// </summary>
 /// <remarks>

@@ -53,20 +53,16 @@
     return `${Math.floor(m / 60)} h ${m % 60} min`;
   }
 
-  // How long something has been seen by this page, for the durations the server does not report.
-  function seenFor(id, now) {
+  // How long this page has seen a holding or a wait: the overview reports no grant or queue times,
+  // so held-for and waiting-for are lower bounds, shown with "≥".
+  function seenFor(id, now, seen) {
+    seen.add(id);
     if (!state.firstSeen.has(id)) state.firstSeen.set(id, now);
-    return now - state.firstSeen.get(id);
+    return `≥ ${duration(now - state.firstSeen.get(id))}`;
   }
 
   function pruneSeen(seen) {
     for (const id of state.firstSeen.keys()) if (!seen.has(id)) state.firstSeen.delete(id);
-  }
-
-  function since(reportedMs, id, now, seen) {
-    seen.add(id);
-    const local = seenFor(id, now);
-    return reportedMs === null || reportedMs === undefined ? `≥ ${duration(local)}` : duration(reportedMs);
   }
 
   async function getJson(path) {
@@ -109,7 +105,7 @@
         const id = `h|${key.key}|${h.owner}|${h.fencingToken}`;
         held.push(row([
           cell(key.key, 'key'), cell(h.owner, 'owner'), cell(h.label, 'label'), cell(h.mode),
-          cell(h.permits, 'num'), cell(h.fencingToken, 'num'), cell(since(h.heldForMs, id, now, seen), 'num'),
+          cell(h.permits, 'num'), cell(h.fencingToken, 'num'), cell(seenFor(id, now, seen), 'num'),
           cell(key.queue.length, 'num'),
         ], { 'data-key': key.key }));
         const o = owner(h.owner);
@@ -120,7 +116,7 @@
         const id = `w|${key.key}|${w.owner}|${w.keys.join('\u0000')}`;
         queued.push(row([
           cell(key.key, 'key'), cell(i + 1, 'num'), cell(w.owner, 'owner'), cell(w.label, 'label'), cell(w.mode),
-          cell(w.permits, 'num'), cell(w.priority, 'num'), cell(since(w.waitingForMs, id, now, seen), 'num'),
+          cell(w.permits, 'num'), cell(w.priority, 'num'), cell(seenFor(id, now, seen), 'num'),
           cell(w.keys.join(', '), 'keys'),
         ], { 'data-key': key.key }));
         const o = owner(w.owner);
