@@ -28,7 +28,10 @@ public sealed class ProductCatalog(IMemoryCache cache, ProductDatabase database,
     private static readonly TimeSpan WaitAtMost = TimeSpan.FromSeconds(30);
 
     /// <summary>Returns the product, querying the database at most once per cache miss, however many requests miss together.</summary>
-    public async Task<Product> GetAsync(int id, CancellationToken ct)
+    /// <param name="id">The product.</param>
+    /// <param name="requester">Who asks, in words (the HTTP request): the lock's label, shown by the lock board.</param>
+    /// <param name="ct">The request's token: cancelling it withdraws the wait for the lock.</param>
+    public async Task<Product> GetAsync(int id, string? requester, CancellationToken ct)
     {
         var key = $"product:{id}";
 
@@ -54,7 +57,7 @@ public sealed class ProductCatalog(IMemoryCache cache, ProductDatabase database,
             var loaded = await database.LoadAsync(id, ct);
             cache.Set(key, loaded, CacheFor);
             return loaded;
-        }, LockOptions.Within(WaitAtMost), ct);
+        }, LockOptions.Within(WaitAtMost) with { Label = requester }, ct);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Akka.Hosting;
 using LockActors;
+using LockActors.AspNetCore;
 using LockActors.Hosting;
 using LockActors.WebCache;
 using Serilog;
@@ -16,14 +17,19 @@ using Serilog.Events;
 // requests for one uncached product, and asks /stats how many database queries they caused.
 // Then it does the same without the lock (?nolock=true) to show what the lock prevents.
 // The exit code is 0 only if the locked stampede caused exactly one query.
+//
+// LockActors' metrics (and a sample of its traces) are exported to the console by the OpenTelemetry
+// SDK: the metrics appear when the app stops. With --serve the app keeps serving after the stampede,
+// with small stampedes on fresh products, so the lock board at /locks/ has something to show.
 
 const int Requests = 1_000;
 
-await using var app = Program.Build(["--urls=http://127.0.0.1:0", .. args]);
+var serve = args.Contains("--serve");
+await using var app = Program.Build(["--urls=http://127.0.0.1:0", "--Telemetry:Console=true", .. args.Where(a => a != "--serve")]);
 await app.StartAsync();
 var address = new Uri(app.Urls.First());
 using var http = new HttpClient { BaseAddress = address };
-Console.WriteLine($"Serving on {address}");
+Console.WriteLine($"Serving on {address}: the lock board at {new Uri(address, "/locks/")}, health at {new Uri(address, "/health")}");
 
 Console.WriteLine($"{Environment.NewLine}== {Requests:N0} concurrent GET /products/42, product 42 not cached, with the lock");
 var locked = await StampedeAsync(http, "/products/42");
@@ -36,6 +42,20 @@ var unlocked = await StampedeAsync(http, "/products/43?nolock=true");
 var unlockedQueries = await QueriesAsync(http) - lockedQueries;
 Console.WriteLine($"   {unlocked}");
 Console.WriteLine($"   database queries: {unlockedQueries:N0}: every request that missed the cache before the first query returned ran its own");
+
+if (serve)
+{
+    Console.WriteLine($"{Environment.NewLine}Serving until Ctrl+C: open {new Uri(address, "/locks/")} to watch small stampedes queue for their locks.");
+    using var trickle = new CancellationTokenSource();
+    var load = TrickleAsync(http, trickle.Token);
+
+    // Ctrl+C: the requests in flight are withdrawn before the app and its lock manager stop.
+    var stopping = new TaskCompletionSource();
+    using var onStop = app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+    await stopping.Task;
+    await trickle.CancelAsync();
+    await load;
+}
 
 await app.StopAsync();
 
@@ -60,6 +80,36 @@ static async Task<StampedeResult> StampedeAsync(HttpClient http, string path)
         responses.Select(r => r.Body).Distinct().Count(),
         responses[0].Body,
         clock.Elapsed);
+}
+
+// Four times a second, 20 concurrent requests for a product not cached yet: one loads it while the
+// others wait for its lock, which the board shows as a held key with a queue.
+static async Task TrickleAsync(HttpClient http, CancellationToken ct)
+{
+    for (var id = 1_000; ; id++)
+    {
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => http.GetAsync($"/products/{id}", ct)));
+        }
+        catch (HttpRequestException)
+        {
+            // The app is shutting down: the wait below ends on the cancelled token.
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+    }
 }
 
 static async Task<int> QueriesAsync(HttpClient http) =>
@@ -99,6 +149,10 @@ public partial class Program
         // created on first use, by which time the actor system has started.
         builder.Services.AddSingleton(services =>
             new LockClient(services.GetRequiredService<IRequiredActor<LockManager>>().ActorRef));
+        // LockActors' metrics and traces through the OpenTelemetry SDK (see Telemetry), and a health
+        // check that the lock manager answers.
+        builder.AddLockTelemetry();
+        builder.Services.AddHealthChecks().AddLockManager();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ProductDatabase>();
         builder.Services.AddSingleton<ProductCatalog>();
@@ -107,23 +161,34 @@ public partial class Program
         var app = builder.Build();
 
         // GET /products/42 reads through the cache with the lock; ?nolock=true skips the lock.
-        app.MapGet("/products/{id:int:min(1)}", async (int id, bool? nolock, ProductCatalog catalog, CancellationToken ct) =>
+        // The lock's label names the request, so the lock board shows which request holds or waits.
+        app.MapGet("/products/{id:int:min(1)}", async (int id, bool? nolock, ProductCatalog catalog, HttpContext http, CancellationToken ct) =>
         {
             try
             {
                 return Results.Ok(nolock == true
                     ? await catalog.GetWithoutLockAsync(id, ct)
-                    : await catalog.GetAsync(id, ct));
+                    : await catalog.GetAsync(id, $"GET /products/{id} ({http.TraceIdentifier})", ct));
             }
             catch (LockTimeoutException)
             {
                 // Waited too long in line behind a slow load: tell the client to come back.
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
             }
+            catch (LockRefusedException)
+            {
+                // The lock manager is gone (the app is shutting down): the same answer.
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
         });
 
         // GET /stats: how many database queries the app has made.
         app.MapGet("/stats", (ProductDatabase database) => new Stats(database.Queries));
+
+        // GET /health: healthy while the lock manager answers. GET /locks/: the live lock board. A
+        // real app would protect the board, which shows keys and labels: .RequireAuthorization().
+        app.MapHealthChecks("/health");
+        app.MapLockBoard("/locks");
 
         return app;
     }
