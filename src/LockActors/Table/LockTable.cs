@@ -33,7 +33,8 @@ namespace LockActors.Table;
 /// endless stream of higher priorities. A request is granted on arrival only if it would be
 /// first in line everywhere and admitted; a <see cref="LockActors.TryLock"/> never overtakes anyone.</para>
 /// <para>Files: this one holds the state and the grant engine; <c>.Requests</c> the owners'
-/// requests, <c>.ReleasedKeys</c> finding what a release names, <c>.Deadlocks</c> the refusal of
+/// requests to take keys or stop waiting, <c>.Releases</c> those that give keys up,
+/// <c>.ReleasedKeys</c> finding what a release names, <c>.Deadlocks</c> the refusal of
 /// waits that would close a cycle of owners, <c>.Queries</c> the read-only ones, <c>.Owners</c> the parties' lifecycle,
 /// <c>.Validation</c> the checks of input, <c>.Invariants</c> the consistency check for tests.</para>
 /// <para>Cost: every operation is O(1) or O(keys of the request), plus O(waits of that owner)
