@@ -77,6 +77,10 @@ internal sealed class DeadlineSchedule(ILockEffects effects)
         _settled = 0;
     }
 
+    /// <summary>The deadline of every pending wait (in no particular order).</summary>
+    public IEnumerable<(Wait Wait, long Deadline)> Pending() =>
+        _heap.UnorderedItems.Where(x => x.Element.Pending).Select(x => (x.Element, x.Priority));
+
     /// <summary>Forgets every deadline.</summary>
     public void Clear()
     {

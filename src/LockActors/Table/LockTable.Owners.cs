@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using LockActors.Table.Events;
 
 namespace LockActors.Table;
 
@@ -170,6 +171,7 @@ internal sealed partial class LockTable
     /// </summary>
     private List<object> ClearParty(Party party, IActorRef? notifyReplyToOf)
     {
+        _events?.Record(new OwnerGone(party.Actor, Terminated: notifyReplyToOf is not null));
         for (var wait = party.Waits.First; wait is not null;)
         {
             var next = party.Waits.Next(wait);

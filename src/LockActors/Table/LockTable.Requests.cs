@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using LockActors.Table.Events;
 
 namespace LockActors.Table;
 
@@ -284,6 +285,7 @@ internal sealed partial class LockTable
         }
 
         Forget(giver);
+        _events?.Record(GivenAwayEvent(giver.Actor, newGrant));
         _fx.Send(replyTo, new GaveAway(newGrant));
         _fx.Send(heir, new LockTransferred(owner, newGrant, giftData));
         RefuseSelfDeadlocks(heirParty);
@@ -313,6 +315,7 @@ internal sealed partial class LockTable
             var next = party.Waits.Next(wait);
             if ((onlyRequestedBy is null || onlyRequestedBy.Equals(wait.ReplyTo)) && (wanted is null || wait.Keys.Any(wanted.Contains)))
             {
+                _events?.Record(EndedEvent(wait, WaitEndReason.Cancelled));
                 Withdraw(wait);
                 _fx.Send(wait.ReplyTo, new AwaitCancelled(wait.Keys));
             }
@@ -333,6 +336,7 @@ internal sealed partial class LockTable
             FreeHolding(party, holding);
         }
 
+        _events?.Record(ReleasedEvent(party, holdings));
         Forget(party);
     }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using LockActors.Table.Events;
 
 namespace LockActors.Table;
 
@@ -102,6 +103,7 @@ internal sealed partial class LockTable
         {
             if (wait.Pending)
             {
+                _events?.Record(EndedEvent(wait, WaitEndReason.TimedOut));
                 Withdraw(wait);
                 Forget(wait.Owner);
                 _fx.Send(wait.ReplyTo, new LockTimedOut(wait.Keys));
@@ -189,6 +191,7 @@ internal sealed partial class LockTable
             Hold(party, entry, grant);
         }
 
+        _events?.Record(GrantedEvent(grant, entries[0].Capacity));
         _fx.Send(replyTo, new LockAcquired(grant));
         if (!party.Waits.IsEmpty)
         {
@@ -220,6 +223,7 @@ internal sealed partial class LockTable
         }
 
         owner.Waits.AddLast(wait);
+        _events?.Record(QueuedEvent(wait, deadline));
         if (deadline != Never)
         {
             _deadlines.Add(wait, deadline);
@@ -280,12 +284,15 @@ internal sealed partial class LockTable
             // Withdrawing marks every key of the wait again, so the next in line is checked too:
             // shared waiters at the head of a queue are granted together, semaphore waiters while
             // permits last.
+            _events?.Record(EndedEvent(wait, WaitEndReason.Granted));
             Withdraw(wait);
             var grant = NextGrant(wait.Owner.Actor, wait.Keys, wait.IsMulti, wait.Mode, wait.Permits);
             for (var i = 0; i < wait.NodeCount; i++)
             {
                 Hold(wait.Owner, wait.NodeAt(i).Entry, grant);
             }
+
+            _events?.Record(GrantedEvent(grant, wait.Entry.Capacity));
 
             _fx.Send(wait.ReplyTo, new LockAcquired(grant));
             RefuseSelfDeadlocks(wait.Owner);
@@ -305,6 +312,7 @@ internal sealed partial class LockTable
                 var node = wait.NodeAt(i);
                 if (node.Entry.HoldingOf(owner) is not null)
                 {
+                    _events?.Record(EndedEvent(wait, WaitEndReason.Refused));
                     Withdraw(wait);
                     Refuse(wait.ReplyTo, node.Entry.Key, RefusalReason.SelfDeadlock,
                         $"The wait for {KeyText.OfAll(wait.Keys)} was refused: {owner.Actor.Path} now holds key {KeyText.Of(node.Entry.Key)}, waiting would deadlock.");

@@ -1,0 +1,334 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Pattern;
+using Akka.Persistence;
+using LockActors.Table;
+using LockActors.Table.Events;
+
+namespace LockActors.Cluster.Persistence;
+
+/// <summary>
+/// A lock manager whose table is event-sourced through Akka.Persistence: it speaks exactly the
+/// <see cref="LockManager"/> protocol, and its locks survive a restart or a move to another node.
+/// </summary>
+/// <remarks>
+/// <para>Group commit: each request is handled on the live table at once; the events it records
+/// and the replies it makes are held back. One journal write is in flight at a time; everything
+/// handled meanwhile is written as the next batch, in one write. A reply (and so a fencing token)
+/// is sent only once the events of its request and of every request before it are durable, in
+/// order. Watches are made at once.</para>
+/// <para>A failed or rejected write stops the manager before it answers anything of that batch or
+/// later ones; run it under <see cref="SupervisedProps"/>, which starts it again after a back-off,
+/// and it recovers from the journal. Two managers writing one journal (a split brain) cannot both
+/// answer: the journal refuses the second write of a sequence number, and that manager stops.</para>
+/// <para>Recovery restores the last snapshot and replays the events after it: holders keep their
+/// grants and tokens (no <see cref="LockLost"/>), waiters their place and remaining time; tokens go
+/// on increasing. Every owner is watched again; in a cluster, owners on addresses that are no
+/// longer members are released at once. A snapshot is saved every
+/// <see cref="PersistenceOptions.SnapshotEvery"/> events and on <see cref="HandOver"/>, and older
+/// events and snapshots are then deleted.</para>
+/// <para>Stopping does not drop the state: nobody is told <see cref="LockLost"/>; the next
+/// incarnation carries on.</para>
+/// </remarks>
+internal sealed partial class PersistentLockManager : UntypedPersistentActor, IWithTimers, IWithUnboundedStash, ILockEffects, ILockEventSink
+{
+    private const string ExpireTimerKey = "expire-waits";
+    private const string IdleSweepTimerKey = "unwatch-idle-owners";
+    private const string ChildName = "lock-manager";
+
+    // The scheduler is not meant for far-away deadlines: wake at least this often and re-check.
+    private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly PersistenceOptions _options;
+    private readonly TimeSpan _idleSweepPeriod;
+    private readonly LockTable _table;
+    private readonly LockRequestHandler _handler;
+    private readonly GroupCommit _commit = new();
+
+    // Set once a write failed or was rejected: nothing more is answered, the manager is stopping.
+    private bool _failed;
+
+    // Set by HandOver: requests are stashed (and lost with the manager) until the final snapshot is saved.
+    private bool _handingOver;
+    private long _finalSnapshotSequenceNr = -1;
+
+    /// <summary>Creates the manager. Use <see cref="Props"/> rather than calling this directly.</summary>
+    /// <param name="settings">The lock manager's settings.</param>
+    /// <param name="options">Where the table is kept.</param>
+    public PersistentLockManager(LockManagerSettings settings, PersistenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        PersistenceId = options.PersistenceId;
+        if (options.JournalPluginId is { } journal)
+        {
+            JournalPluginId = journal;
+        }
+
+        if (options.SnapshotPluginId is { } snapshots)
+        {
+            SnapshotPluginId = snapshots;
+        }
+
+        _idleSweepPeriod = settings.IdleOwnerWatchTime;
+
+        // Seeded like LockManager's: recovered tokens replace the seed only when they are larger.
+        _table = new LockTable(settings, this, lastToken: DateTime.UtcNow.Ticks);
+        _handler = new LockRequestHandler(_table, this, _log, Self, () => Timers.Cancel(IdleSweepTimerKey));
+    }
+
+    /// <inheritdoc />
+    public override string PersistenceId { get; }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <inheritdoc />
+    public new IStash Stash { get; set; } = null!;
+
+    /// <summary>The <see cref="Akka.Actor.Props"/> of a persistent lock manager.</summary>
+    /// <param name="settings">The lock manager's settings.</param>
+    /// <param name="options">Where the table is kept.</param>
+    /// <returns>Props to pass to <c>ActorOf</c>.</returns>
+    /// <exception cref="ArgumentException">An option is out of range (see <see cref="PersistenceOptions.Validate"/>).</exception>
+    public static Props Props(LockManagerSettings settings, PersistenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return Akka.Actor.Props.Create(() => new PersistentLockManager(settings, options));
+    }
+
+    /// <summary>
+    /// The <see cref="Akka.Actor.Props"/> of a back-off supervisor running the persistent manager as
+    /// its child <c>lock-manager</c>: requests sent to the supervisor reach the manager; when the
+    /// manager stops (a failed write), it is started again after a back-off growing from
+    /// <see cref="PersistenceOptions.MinBackoff"/> to <see cref="PersistenceOptions.MaxBackoff"/>
+    /// and recovers from the journal. <see cref="HandOver"/> stops both for good, after a final snapshot.
+    /// </summary>
+    /// <param name="settings">The lock manager's settings.</param>
+    /// <param name="options">Where the table is kept.</param>
+    /// <returns>Props to pass to <c>ActorOf</c> (or to run as a cluster singleton, with <see cref="HandOver"/> as its termination message).</returns>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public static Props SupervisedProps(LockManagerSettings settings, PersistenceOptions options)
+    {
+        var child = Props(settings, options);
+        var backoff = Backoff.OnStop(child, ChildName, options.MinBackoff, options.MaxBackoff, randomFactor: 0.2, maxNrOfRetries: -1)
+            .WithFinalStopMessage(message => message is HandOver);
+        return BackoffSupervisor.Props(backoff);
+    }
+
+    /// <inheritdoc />
+    protected override void OnCommand(object message)
+    {
+        switch (message)
+        {
+            case SaveSnapshotSuccess saved:
+                SnapshotSaved(saved.Metadata);
+                return;
+            case SaveSnapshotFailure failed:
+                _log.Warning("Lock manager {PersistenceId} could not save its snapshot at {SequenceNr}: {Failure}",
+                    PersistenceId, failed.Metadata.SequenceNr, failed.Cause.Message);
+                StopIfHandedOver(failed.Metadata.SequenceNr);
+                return;
+            case DeleteMessagesFailure or DeleteSnapshotsFailure:
+                _log.Warning("Lock manager {PersistenceId} could not delete old events or snapshots: {Failure}", PersistenceId, message);
+                return;
+            case DeleteMessagesSuccess or DeleteSnapshotsSuccess:
+                return;
+            case HandOver:
+                _handingOver = true;
+                TryFinishHandOver();
+                return;
+        }
+
+        if (_handingOver || _failed)
+        {
+            Stash.Stash();
+            return;
+        }
+
+        _handler.HandleSafely(message, Sender);
+        WriteOrReply();
+    }
+
+    /// <summary>
+    /// After a message: starts a write of the events held back if none is in flight; with no event
+    /// to write and none in flight, sends the replies held back at once.
+    /// </summary>
+    private void WriteOrReply()
+    {
+        if (_commit.Writing)
+        {
+            return;
+        }
+
+        if (_commit.HasEvents)
+        {
+            StartWrite();
+            return;
+        }
+
+        Deliver(_commit.TakeReplies());
+    }
+
+    private void StartWrite()
+    {
+        var batch = _commit.StartWrite(_options.SnapshotEvery, _table);
+        PersistAllAsync(batch.Events, static _ => { }, () => BatchDurable(batch));
+    }
+
+    /// <summary>A batch is in the journal: send its replies, save its snapshot if due, and write the next batch.</summary>
+    private void BatchDurable(GroupCommit.Batch batch)
+    {
+        if (_failed)
+        {
+            return;
+        }
+
+        _commit.WriteDone();
+        Deliver(batch.Replies);
+        if (batch.Snapshot is { } snapshot)
+        {
+            SaveSnapshotAt(snapshot, LastSequenceNr);
+        }
+
+        if (_commit.HasEvents)
+        {
+            StartWrite();
+            return;
+        }
+
+        Deliver(_commit.TakeReplies());
+        TryFinishHandOver();
+    }
+
+    private void Deliver(List<GroupCommit.Outgoing> replies)
+    {
+        foreach (var reply in replies)
+        {
+            if (reply.IsForward)
+            {
+                _handler.Tell(reply.To!, reply.Message, reply.OriginalSender ?? ActorRefs.NoSender!);
+            }
+            else
+            {
+                _handler.SendReply(reply.To, reply.Message);
+            }
+        }
+    }
+
+    /// <summary>Saves the table as it is at <paramref name="sequenceNr"/> (the snapshot was taken when its last event was handed to the journal).</summary>
+    private void SaveSnapshotAt(LockTableSnapshot snapshot, long sequenceNr) =>
+        SnapshotStore.Tell(new SaveSnapshot(new SnapshotMetadata(SnapshotterId, sequenceNr, DateTime.UtcNow), snapshot), Self);
+
+    private void SnapshotSaved(SnapshotMetadata metadata)
+    {
+        // Everything up to the snapshot is in it: older events and snapshots are no longer needed.
+        DeleteMessages(metadata.SequenceNr);
+        DeleteSnapshots(new SnapshotSelectionCriteria(metadata.SequenceNr - 1));
+        StopIfHandedOver(metadata.SequenceNr);
+    }
+
+    /// <summary>Once handing over and nothing is left to write: saves a final snapshot, and stops when it is saved.</summary>
+    private void TryFinishHandOver()
+    {
+        if (!_handingOver || _failed || _commit.Writing || _commit.HasEvents || _finalSnapshotSequenceNr >= 0)
+        {
+            return;
+        }
+
+        Deliver(_commit.TakeReplies());
+        _finalSnapshotSequenceNr = LastSequenceNr;
+        SaveSnapshotAt(_table.TakeSnapshot(), _finalSnapshotSequenceNr);
+    }
+
+    private void StopIfHandedOver(long sequenceNr)
+    {
+        if (_handingOver && sequenceNr == _finalSnapshotSequenceNr)
+        {
+            _log.Info("Lock manager {PersistenceId} handed over at event {SequenceNr} with {KeyCount} keys in use", PersistenceId, sequenceNr, _table.KeyCount);
+            Context.Stop(Self);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _failed = true;
+        _log.Error(cause, "Lock manager {PersistenceId} could not write event {SequenceNr}: stopping before it answers", PersistenceId, sequenceNr);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <inheritdoc />
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _failed = true;
+        _log.Error(cause, "Lock manager {PersistenceId}: the journal rejected event {SequenceNr} ({EventType}): stopping before it answers",
+            PersistenceId, sequenceNr, @event.GetType().Name);
+        Context.Stop(Self);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        if (_table.KeyCount > 0)
+        {
+            _log.Info("Lock manager {PersistenceId} stopped with {KeyCount} keys in use; they are kept in the journal", PersistenceId, _table.KeyCount);
+        }
+
+        base.PostStop();
+    }
+
+    void ILockEventSink.Record(LockTableEvent change) => _commit.Add(change);
+
+    void ILockEffects.Send(IActorRef? to, object message) => _commit.Add(new GroupCommit.Outgoing(to, message, IsForward: false, null));
+
+    void ILockEffects.Forward(IActorRef to, object message, IActorRef? originalSender) =>
+        _commit.Add(new GroupCommit.Outgoing(to, message, IsForward: true, originalSender));
+
+    // A watch that throws is let through: the table watches before it changes anything, and the
+    // request is refused (see LockRequestHandler.HandleSafely).
+    void ILockEffects.Watch(IActorRef actor) => Context.Watch(actor);
+
+    void ILockEffects.Unwatch(IActorRef actor)
+    {
+        try
+        {
+            Context.Unwatch(actor);
+        }
+        catch (Exception e)
+        {
+            _log.Error("Could not unwatch {Owner}: {Failure}", LockRequestHandler.TextOf(actor), LockRequestHandler.Describe(e, out _));
+        }
+    }
+
+    void ILockEffects.WakeAt(long deadline)
+    {
+        var delay = Math.Clamp(deadline - DeadlineClock.NowRoundedDown(), 0, MaxTimerDelayMs);
+        Timers.StartSingleTimer(ExpireTimerKey, LockRequestHandler.ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
+    }
+
+    void ILockEffects.ReportError(string message) => _log.Error("{LockError}", message);
+
+    void ILockEffects.StartIdleSweep() =>
+        Timers.StartPeriodicTimer(IdleSweepTimerKey, LockRequestHandler.IdleSweepTick.Instance, _idleSweepPeriod);
+
+    /// <summary>
+    /// Tells the manager to hand over: it finishes its writes, answers what they answer, saves a
+    /// snapshot and stops (and so does the supervisor of <see cref="SupervisedProps"/>). Requests
+    /// that arrive meanwhile are not handled. The termination message of a cluster singleton.
+    /// </summary>
+    public sealed class HandOver
+    {
+        /// <summary>The message.</summary>
+        public static readonly HandOver Instance = new();
+
+        private HandOver()
+        {
+        }
+    }
+}
