@@ -5,7 +5,8 @@ namespace LockActors.Serialization;
 /// <summary>
 /// Binds <see cref="LockProtocolSerializer"/>, the compact wire format of the lock manager's
 /// protocol, to every message of it. Needed wherever messages cross a process: between nodes of an
-/// Akka.Remote or Akka.Cluster system (bind it on every node), and in a journal.
+/// Akka.Remote or Akka.Cluster system (bind it on every node), and in the journal and snapshot store
+/// of an event-sourced manager, which keep the lock table's events and snapshots in it.
 /// </summary>
 /// <remarks>
 /// <para>Without it every message still crosses the wire through Akka's default JSON serializer,
@@ -32,8 +33,9 @@ public static class LockActorsSerialization
 
     /// <summary>
     /// The HOCON that registers <see cref="LockProtocolSerializer"/> as <c>lockactors</c> under
-    /// <see cref="SerializerId"/> and binds it to <see cref="ILockRequest"/>, <see cref="ILockReply"/>
-    /// and the records messages carry. Add it as a fallback of the actor system's configuration.
+    /// <see cref="SerializerId"/> and binds it to <see cref="ILockRequest"/>, <see cref="ILockReply"/>,
+    /// the records messages carry, and the lock table's events and snapshots. Add it as a fallback of
+    /// the actor system's configuration.
     /// </summary>
     /// <returns>The same parsed configuration on every call.</returns>
     public static Config Configuration { get; } = ConfigurationFactory.ParseString($$"""
@@ -48,6 +50,8 @@ public static class LockActorsSerialization
             "LockActors.LockOptions, LockActors" = lockactors
             "LockActors.LockHolder, LockActors" = lockactors
             "LockActors.LockWaiter, LockActors" = lockactors
+            "LockActors.Table.Events.LockTableEvent, LockActors" = lockactors
+            "LockActors.Table.Events.LockTableSnapshot, LockActors" = lockactors
           }
           serialization-identifiers {
             "LockActors.Serialization.LockProtocolSerializer, LockActors" = {{SerializerId}}

@@ -2,13 +2,15 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using Google.Protobuf;
+using LockActors.Table.Events;
 
 namespace LockActors.Serialization;
 
 /// <summary>
 /// Akka.NET serializer for every message of the lock manager's protocol (requests, replies and
 /// notifications, <see cref="KeyStatus"/>) and the records they carry (<see cref="LockGrant"/>,
-/// <see cref="LockOptions"/>, <see cref="LockHolder"/>, <see cref="LockWaiter"/>). Bind it with
+/// <see cref="LockOptions"/>, <see cref="LockHolder"/>, <see cref="LockWaiter"/>), and for the lock
+/// table's events and snapshots that an event-sourced manager's journal stores. Bind it with
 /// <see cref="LockActorsSerialization.Configuration"/>; <c>WithLockManager</c> of the hosting package
 /// binds it for you.
 /// </summary>
@@ -86,6 +88,13 @@ public sealed partial class LockProtocolSerializer : SerializerWithStringManifes
         LockOptions m => WireWriter.Write(system, m, static (w, o) => w.LockOptionsFields(o)),
         LockHolder m => WireWriter.Write(system, m, static (w, h) => w.LockHolderFields(h)),
         LockWaiter m => WireWriter.Write(system, m, static (w, h) => w.LockWaiterFields(h)),
+        LockGranted e => WireWriter.Write(system, e, Write),
+        LockReleased e => WireWriter.Write(system, e, Write),
+        GrantGivenAway e => WireWriter.Write(system, e, Write),
+        OwnerGone e => WireWriter.Write(system, e, Write),
+        WaitQueued e => WireWriter.Write(system, e, Write),
+        WaitEnded e => WireWriter.Write(system, e, Write),
+        LockTableSnapshot s => WireWriter.Write(system, s, Write),
         _ => throw NotMine(obj),
     };
 
@@ -136,6 +145,13 @@ public sealed partial class LockProtocolSerializer : SerializerWithStringManifes
                 WireManifests.LockOptions => reader.LockOptionsFields(0),
                 WireManifests.LockHolder => reader.LockHolderFields(0),
                 WireManifests.LockWaiter => reader.LockWaiterFields(0),
+                WireManifests.LockGranted => ReadLockGranted(reader),
+                WireManifests.LockReleased => ReadLockReleased(reader),
+                WireManifests.GrantGivenAway => ReadGrantGivenAway(reader),
+                WireManifests.OwnerGone => ReadOwnerGone(reader),
+                WireManifests.WaitQueued => ReadWaitQueued(reader, 0),
+                WireManifests.WaitEnded => ReadWaitEnded(reader),
+                WireManifests.LockTableSnapshot => ReadSnapshot(reader),
                 _ => null,
             };
         }

@@ -46,6 +46,15 @@ internal static class WireManifests
     public const string LockHolder = "H";
     public const string LockWaiter = "W";
 
+    // the lock table's events and snapshot, as a journal stores them
+    public const string LockGranted = "EG";
+    public const string LockReleased = "ER";
+    public const string GrantGivenAway = "EA";
+    public const string OwnerGone = "EO";
+    public const string WaitQueued = "EQ";
+    public const string WaitEnded = "EE";
+    public const string LockTableSnapshot = "S";
+
     /// <summary>Every type the serializer writes, with its manifest.</summary>
     public static FrozenDictionary<Type, string> ByType { get; } = new Dictionary<Type, string>
     {
@@ -80,5 +89,12 @@ internal static class WireManifests
         [typeof(LockActors.LockOptions)] = LockOptions,
         [typeof(LockActors.LockHolder)] = LockHolder,
         [typeof(LockActors.LockWaiter)] = LockWaiter,
+        [typeof(Table.Events.LockGranted)] = LockGranted,
+        [typeof(Table.Events.LockReleased)] = LockReleased,
+        [typeof(Table.Events.GrantGivenAway)] = GrantGivenAway,
+        [typeof(Table.Events.OwnerGone)] = OwnerGone,
+        [typeof(Table.Events.WaitQueued)] = WaitQueued,
+        [typeof(Table.Events.WaitEnded)] = WaitEnded,
+        [typeof(Table.Events.LockTableSnapshot)] = LockTableSnapshot,
     }.ToFrozenDictionary();
 }

@@ -196,6 +196,14 @@ internal sealed class WireWriter
         EndGroup(field);
     }
 
+    /// <summary>Any record as a group, its fields written by <paramref name="fields"/>.</summary>
+    public void Group<T>(int field, T value, Action<WireWriter, T> fields)
+    {
+        StartGroup(field);
+        fields(this, value);
+        EndGroup(field);
+    }
+
     /// <summary>LockGrant { 1 keys, 2 is-multi, 3 owner, 4 fencing token, 5 metadata, 6 mode, 7 permits (default 1) }.</summary>
     public void LockGrantFields(LockGrant grant)
     {

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using FsCheck;
 using FsCheck.Fluent;
+using LockActors.Table.Events;
 
 namespace LockActors.Tests.Serialization;
 
@@ -87,8 +88,8 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         from keys in Gen.Choose(1, 4).SelectMany(n => Key.ArrayOf(n))
         select new LockWaiter(owner, mode, permits, priority, keys);
 
-    /// <summary>Every request, reply and record of the protocol.</summary>
-    public Gen<object> Message => Gen.OneOf(Requests.Concat(Replies).Concat(Records).ToArray());
+    /// <summary>Every request, reply and record of the protocol, and every event and snapshot of the lock table.</summary>
+    public Gen<object> Message => Gen.OneOf(Requests.Concat(Replies).Concat(Records).Concat(Events).ToArray());
 
     private IEnumerable<Gen<object>> Requests =>
     [
@@ -147,5 +148,48 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         Options.Where(o => o is not null).Select(o => (object)o!),
         Holder.Select(holder => (object)holder),
         Waiter.Select(waiter => (object)waiter),
+    ];
+
+    private static readonly Gen<LockMode> Mode = Gen.Elements(LockMode.Exclusive, LockMode.Shared);
+
+    private static readonly Gen<object[]> GrantKeys = Gen.Choose(1, 5).SelectMany(n => Key.ArrayOf(n));
+
+    private Gen<WaitQueued> Queued =>
+        from owner in Actor
+        from replyTo in MaybeActor
+        from keys in GrantKeys
+        from mode in Mode
+        from capacity in Gen.Choose(1, 10)
+        from permits in Gen.Choose(1, capacity)
+        from priority in Gen.Choose(-2, 2)
+        from deadline in Gen.OneOf(Token, Gen.Constant(LockTableEvents.NoDeadline))
+        select new WaitQueued(owner, replyTo, keys, keys.Length > 1, mode, permits, capacity, priority, deadline);
+
+    private Gen<HeldKey> Held =>
+        from owner in Actor
+        from key in Key
+        from capacity in Gen.Choose(1, 10)
+        from token in Token
+        from mode in Mode
+        from permits in Gen.Choose(1, capacity)
+        from grantKeys in Gen.Frequency((2, Gen.Constant<object[]?>(null)), (1, GrantKeys.Select(k => (object[]?)k)))
+        select new HeldKey(owner, key, capacity, token, mode, permits, grantKeys);
+
+    private IEnumerable<Gen<object>> Events =>
+    [
+        from owner in Actor from keys in GrantKeys from token in Token from mode in Mode
+        from permits in Gen.Choose(1, 9) from capacity in Gen.Choose(1, 9) from metadata in Value
+        select (object)new LockGranted(owner, keys, keys.Length > 1, token, mode, permits, capacity, metadata),
+        from owner in Actor from keys in GrantKeys select (object)new LockReleased(owner, keys),
+        from giver in Actor from heir in Actor from keys in GrantKeys from token in Token from mode in Mode from permits in Gen.Choose(1, 9)
+        select (object)new GrantGivenAway(giver, heir, keys, keys.Length > 1, token, mode, permits),
+        from owner in Actor from terminated in ArbMap.Default.GeneratorFor<bool>() select (object)new OwnerGone(owner, terminated),
+        Queued.Select(wait => (object)wait),
+        from owner in Actor from key in Key from position in Gen.Choose(0, 1000) from reason in Gen.Elements(Enum.GetValues<WaitEndReason>())
+        select (object)new WaitEnded(owner, key, position, reason),
+        from lastToken in Token
+        from holdings in Gen.Choose(0, 8).SelectMany(n => Held.ArrayOf(n))
+        from waits in Gen.Choose(0, 8).SelectMany(n => Queued.ArrayOf(n))
+        select (object)new LockTableSnapshot(lastToken, holdings, waits),
     ];
 }

@@ -1,13 +1,14 @@
 using System.Runtime.Serialization;
 using Akka.Configuration;
 using LockActors.Serialization;
+using LockActors.Table.Events;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace LockActors.Tests.Serialization;
 
-// Guarantee: no message of the protocol can be forgotten by the wire format. Every public type that
-// implements a marker of the protocol has a manifest, every manifest is bound to the serializer by
+// Guarantee: no message of the protocol, and no event of the lock table, can be forgotten by the wire
+// format. Every public type that implements a marker of the protocol, and every table event, has a manifest, every manifest is bound to the serializer by
 // the package's configuration, and bytes the serializer cannot read fail with a clear error.
 
 public sealed class WireManifestSpecs(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(
@@ -24,6 +25,18 @@ public sealed class WireManifestSpecs(ITestOutputHelper output) : Akka.TestKit.X
 
         Assert.NotEmpty(messages);
         Assert.Empty(messages.Where(t => !WireManifests.ByType.ContainsKey(t)).Select(t => t.Name));
+    }
+
+    [Fact]
+    public void Every_event_of_the_lock_table_and_its_snapshot_have_a_manifest()
+    {
+        var events = typeof(LockTableEvent).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && t.IsSubclassOf(typeof(LockTableEvent)))
+            .Append(typeof(LockTableSnapshot))
+            .ToList();
+
+        Assert.True(events.Count > 1);
+        Assert.Empty(events.Where(t => !WireManifests.ByType.ContainsKey(t)).Select(t => t.Name));
     }
 
     [Fact]
