@@ -1,7 +1,7 @@
 namespace LockActors;
 
 /// <summary>
-/// The terms of one lock request: mode, permits, the key's capacity, priority and timeout. The
+/// The terms of one lock request: mode, permits, the key's capacity, priority, timeout and a label. The
 /// same record is carried by <see cref="TryLock"/>, <see cref="Await"/> and <see cref="AwaitAll"/>
 /// and taken by every <see cref="LockClient"/> verb. The defaults ask for an ordinary exclusive lock.
 /// </summary>
@@ -90,4 +90,23 @@ public sealed record LockOptions
     /// wait forever, zero or negative for one immediate attempt. The manager enforces it.
     /// </summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>The longest <see cref="Label"/> accepted, in characters.</summary>
+    public const int MaxLabelLength = 256;
+
+    /// <summary>
+    /// Who or what takes the lock, in words (a user id, a request or trace id, "nightly-import"):
+    /// shown for the holder and for the wait in <see cref="Inspect"/>'s <see cref="KeyStatus"/>, in
+    /// the overview (<see cref="ListLocks"/>, <see cref="GetWaitGraph"/>), in <see cref="LockBusy"/>
+    /// and in the manager's log lines. Default null: the owner is known by its actor path only. It
+    /// has no effect on who is granted when.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is longer than <see cref="MaxLabelLength"/> characters.</exception>
+    public string? Label
+    {
+        get;
+        init => field = value is null || value.Length <= MaxLabelLength
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Label), LabelRules.Preview(value), LabelRules.TooLong(value));
+    }
 }

@@ -47,7 +47,11 @@ public sealed record KeyStatus(object Key, int Capacity, IReadOnlyList<LockHolde
 /// <param name="Mode">How it holds the key.</param>
 /// <param name="Permits">The permits it holds (1 for a shared holder or a plain lock).</param>
 /// <param name="FencingToken">The fencing token of its grant.</param>
-public sealed record LockHolder(IActorRef Owner, LockMode Mode, int Permits, long FencingToken);
+public sealed record LockHolder(IActorRef Owner, LockMode Mode, int Permits, long FencingToken)
+{
+    /// <summary>Who took the lock, in words (<see cref="LockOptions.Label"/> of its request); null for none or after a give-away.</summary>
+    public string? Label { get; init; }
+}
 
 /// <summary>One wait in a key's queue, as <see cref="Inspect"/> reports it.</summary>
 /// <param name="Owner">The waiting owner.</param>
@@ -57,6 +61,9 @@ public sealed record LockHolder(IActorRef Owner, LockMode Mode, int Permits, lon
 /// <param name="Keys">All keys of the wait (several for an <see cref="AwaitAll"/>), in the order given.</param>
 public sealed record LockWaiter(IActorRef Owner, LockMode Mode, int Permits, int Priority, IReadOnlyList<object> Keys)
 {
+    /// <summary>Who waits, in words (<see cref="LockOptions.Label"/> of its request); null for none.</summary>
+    public string? Label { get; init; }
+
     /// <summary>Equal when every field is, the key lists compared item by item.</summary>
     /// <param name="other">The waiter to compare with.</param>
     /// <returns>True when both describe the same wait.</returns>
@@ -66,6 +73,7 @@ public sealed record LockWaiter(IActorRef Owner, LockMode Mode, int Permits, int
         && Mode == other.Mode
         && Permits == other.Permits
         && Priority == other.Priority
+        && Label == other.Label
         && Keys.SequenceEqual(other.Keys);
 
     /// <inheritdoc />

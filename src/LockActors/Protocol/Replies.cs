@@ -14,7 +14,15 @@ public sealed record LockAcquired(LockGrant Grant) : ILockReply;
 /// The current owner (possibly the requester itself), or null when the key is free but promised
 /// to an earlier waiter.
 /// </param>
-public sealed record LockBusy(object Key, IActorRef? Owner) : ILockReply;
+public sealed record LockBusy(object Key, IActorRef? Owner) : ILockReply
+{
+    /// <summary>
+    /// <see cref="Owner"/>'s label (<see cref="LockOptions.Label"/> of the request it holds the key
+    /// under), so a busy answer can say who holds the key in words; null when it has none or the key
+    /// is free.
+    /// </summary>
+    public string? OwnerLabel { get; init; }
+}
 
 /// <summary>A wait ran out of time; the requester holds none of the keys and has no claim on them.</summary>
 /// <param name="Keys">The request's keys, in the order given.</param>

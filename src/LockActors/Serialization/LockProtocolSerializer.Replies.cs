@@ -9,17 +9,32 @@ public sealed partial class LockProtocolSerializer
     // LockAcquired { 1 grant }
     private static void Write(WireWriter w, LockAcquired m) => w.Grant(1, m.Grant);
 
-    // LockBusy { 1 key, 2 owner }
+    // LockBusy { 1 key, 2 owner, 3 owner's label }
     private static void Write(WireWriter w, LockBusy m)
     {
         w.Value(1, m.Key);
         w.Ref(2, m.Owner);
+        w.String(3, m.OwnerLabel);
     }
 
     private static LockBusy ReadLockBusy(WireReader r)
     {
-        var (key, owner) = ReadKeyAndOwner(r);
-        return new LockBusy(key!, owner);
+        object? key = null;
+        IActorRef? owner = null;
+        string? label = null;
+        uint tag;
+        while ((tag = r.Next(0)) != 0)
+        {
+            switch (WireReader.Field(tag))
+            {
+                case 1: key = r.Value(tag); break;
+                case 2: owner = r.Ref(tag); break;
+                case 3: label = r.String(tag); break;
+                default: r.Skip(); break;
+            }
+        }
+
+        return new LockBusy(key!, owner) { OwnerLabel = label };
     }
 
     // LockTimedOut { 1 keys }
@@ -181,14 +196,14 @@ public sealed partial class LockProtocolSerializer
         }
     }
 
-    private static KeyStatus ReadKeyStatus(WireReader r)
+    private static KeyStatus ReadKeyStatus(WireReader r, uint end)
     {
         object? key = null;
         var capacity = 1;
         var holders = new List<LockHolder>();
         var queue = new List<LockWaiter>();
         uint tag;
-        while ((tag = r.Next(0)) != 0)
+        while ((tag = r.Next(end)) != 0)
         {
             switch (WireReader.Field(tag))
             {

@@ -19,6 +19,8 @@ namespace LockActors.Serialization;
 /// streams), one record per message under a short string manifest per type. Fields at their default
 /// are left out, and unknown fields are skipped, so a field added later does not break an older
 /// reader.</para>
+/// <para>The overview queries and their answers (<see cref="ListLocks"/>, <see cref="GetHotKeys"/>,
+/// <see cref="GetWaitGraph"/>) are covered too, so a dashboard can ask a manager on another node.</para>
 /// <para>Keys and other values (gift data, metadata, a forwarded message): strings, <c>int</c>,
 /// <c>long</c> and <see cref="Guid"/> are written natively and come back as the same type; any other
 /// value is written by the Akka serializer bound to its type, with that serializer's id and
@@ -84,6 +86,12 @@ public sealed partial class LockProtocolSerializer : SerializerWithStringManifes
         ManagerMeta m => WireWriter.Write(system, m, Write),
         LockLost m => WireWriter.Write(system, m, Write),
         KeyStatus m => WireWriter.Write(system, m, Write),
+        ListLocks m => WireWriter.Write(system, m, Write),
+        LockList m => WireWriter.Write(system, m, Write),
+        GetHotKeys m => WireWriter.Write(system, m, Write),
+        HotKeys m => WireWriter.Write(system, m, Write),
+        GetWaitGraph m => WireWriter.Write(system, m, Write),
+        WaitGraph m => WireWriter.Write(system, m, Write),
         LockGrant m => WireWriter.Write(system, m, static (w, g) => w.LockGrantFields(g)),
         LockOptions m => WireWriter.Write(system, m, static (w, o) => w.LockOptionsFields(o)),
         LockHolder m => WireWriter.Write(system, m, static (w, h) => w.LockHolderFields(h)),
@@ -140,7 +148,13 @@ public sealed partial class LockProtocolSerializer : SerializerWithStringManifes
                 WireManifests.NoOwner => new NoOwner(ReadKeyOnly(reader)!),
                 WireManifests.ManagerMeta => new ManagerMeta(ReadKeyOnly(reader)),
                 WireManifests.LockLost => ReadLockLost(reader),
-                WireManifests.KeyStatus => ReadKeyStatus(reader),
+                WireManifests.KeyStatus => ReadKeyStatus(reader, 0),
+                WireManifests.ListLocks => ReadListLocks(reader),
+                WireManifests.LockList => ReadLockList(reader),
+                WireManifests.GetHotKeys => new GetHotKeys(ReadNumberOnly(reader, GetHotKeys.DefaultCount)),
+                WireManifests.HotKeys => ReadHotKeys(reader),
+                WireManifests.GetWaitGraph => new GetWaitGraph(ReadNumberOnly(reader, GetWaitGraph.DefaultMaxEdges)),
+                WireManifests.WaitGraph => ReadWaitGraph(reader),
                 WireManifests.LockGrant => reader.LockGrantFields(0),
                 WireManifests.LockOptions => reader.LockOptionsFields(0),
                 WireManifests.LockHolder => reader.LockHolderFields(0),

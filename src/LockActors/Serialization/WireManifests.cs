@@ -40,6 +40,14 @@ internal static class WireManifests
     public const string LockLost = "LL";
     public const string KeyStatus = "KS";
 
+    // the overview queries and their answers
+    public const string ListLocks = "LQ";
+    public const string LockList = "LP";
+    public const string GetHotKeys = "HQ";
+    public const string HotKeys = "HK";
+    public const string GetWaitGraph = "WQ";
+    public const string WaitGraph = "WG";
+
     // the records messages carry, also sent or stored on their own
     public const string LockGrant = "G";
     public const string LockOptions = "O";
@@ -85,6 +93,12 @@ internal static class WireManifests
         [typeof(LockActors.ManagerMeta)] = ManagerMeta,
         [typeof(LockActors.LockLost)] = LockLost,
         [typeof(LockActors.KeyStatus)] = KeyStatus,
+        [typeof(LockActors.ListLocks)] = ListLocks,
+        [typeof(LockActors.LockList)] = LockList,
+        [typeof(LockActors.GetHotKeys)] = GetHotKeys,
+        [typeof(LockActors.HotKeys)] = HotKeys,
+        [typeof(LockActors.GetWaitGraph)] = GetWaitGraph,
+        [typeof(LockActors.WaitGraph)] = WaitGraph,
         [typeof(LockActors.LockGrant)] = LockGrant,
         [typeof(LockActors.LockOptions)] = LockOptions,
         [typeof(LockActors.LockHolder)] = LockHolder,

@@ -180,6 +180,7 @@ internal sealed class WireReader
         var mode = LockMode.Exclusive;
         int permits = 1, capacity = 1, priority = 0;
         TimeSpan? timeout = null;
+        string? label = null;
         uint field;
         while ((field = Next(end)) != 0)
         {
@@ -190,11 +191,12 @@ internal sealed class WireReader
                 case 3: capacity = Int(field); break;
                 case 4: priority = Int(field); break;
                 case 5: timeout = Duration(field); break;
+                case 6: label = String(field); break;
                 default: Skip(); break;
             }
         }
 
-        var options = new LockOptions { Mode = mode, Permits = permits, Capacity = capacity, Priority = priority, Timeout = timeout };
+        var options = new LockOptions { Mode = mode, Permits = permits, Capacity = capacity, Priority = priority, Timeout = timeout, Label = label };
         return options == LockOptions.Exclusive ? LockOptions.Exclusive : options;
     }
 
@@ -205,6 +207,7 @@ internal sealed class WireReader
         var mode = LockMode.Exclusive;
         var permits = 1;
         long token = 0;
+        string? label = null;
         uint field;
         while ((field = Next(end)) != 0)
         {
@@ -214,11 +217,12 @@ internal sealed class WireReader
                 case 2: mode = (LockMode)Int(field); break;
                 case 3: permits = Int(field); break;
                 case 4: token = Long(field); break;
+                case 5: label = String(field); break;
                 default: Skip(); break;
             }
         }
 
-        return new LockHolder(owner!, mode, permits, token);
+        return new LockHolder(owner!, mode, permits, token) { Label = label };
     }
 
     /// <summary>The fields of a wait, up to <paramref name="end"/> (see <see cref="WireWriter.LockWaiterFields"/>).</summary>
@@ -228,6 +232,7 @@ internal sealed class WireReader
         var mode = LockMode.Exclusive;
         int permits = 1, priority = 0;
         object[]? keys = null;
+        string? label = null;
         uint field;
         while ((field = Next(end)) != 0)
         {
@@ -238,11 +243,12 @@ internal sealed class WireReader
                 case 3: permits = Int(field); break;
                 case 4: priority = Int(field); break;
                 case 5: keys = Keys(field); break;
+                case 6: label = String(field); break;
                 default: Skip(); break;
             }
         }
 
-        return new LockWaiter(owner!, mode, permits, priority, keys!);
+        return new LockWaiter(owner!, mode, permits, priority, keys!) { Label = label };
     }
 
     private Guid Guid(uint tag)

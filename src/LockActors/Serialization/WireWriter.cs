@@ -216,7 +216,7 @@ internal sealed class WireWriter
         Int(7, grant.Permits, byDefault: 1);
     }
 
-    /// <summary>LockOptions { 1 mode, 2 permits (default 1), 3 capacity (default 1), 4 priority, 5 timeout ticks (absent: null) }.</summary>
+    /// <summary>LockOptions { 1 mode, 2 permits (default 1), 3 capacity (default 1), 4 priority, 5 timeout ticks (absent: null), 6 label }.</summary>
     public void LockOptionsFields(LockOptions options)
     {
         Int(1, (int)options.Mode);
@@ -224,18 +224,20 @@ internal sealed class WireWriter
         Int(3, options.Capacity, byDefault: 1);
         Int(4, options.Priority);
         Duration(5, options.Timeout);
+        String(6, options.Label);
     }
 
-    /// <summary>LockHolder { 1 owner, 2 mode, 3 permits (default 1), 4 fencing token }.</summary>
+    /// <summary>LockHolder { 1 owner, 2 mode, 3 permits (default 1), 4 fencing token, 5 label }.</summary>
     public void LockHolderFields(LockHolder holder)
     {
         Ref(1, holder.Owner);
         Int(2, (int)holder.Mode);
         Int(3, holder.Permits, byDefault: 1);
         Long(4, holder.FencingToken);
+        String(5, holder.Label);
     }
 
-    /// <summary>LockWaiter { 1 owner, 2 mode, 3 permits (default 1), 4 priority, 5 keys }.</summary>
+    /// <summary>LockWaiter { 1 owner, 2 mode, 3 permits (default 1), 4 priority, 5 keys, 6 label }.</summary>
     public void LockWaiterFields(LockWaiter waiter)
     {
         Ref(1, waiter.Owner);
@@ -243,6 +245,7 @@ internal sealed class WireWriter
         Int(3, waiter.Permits, byDefault: 1);
         Int(4, waiter.Priority);
         Keys(5, waiter.Keys);
+        String(6, waiter.Label);
     }
 
     /// <summary>

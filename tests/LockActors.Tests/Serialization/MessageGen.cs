@@ -43,6 +43,9 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         null, TimeSpan.Zero, System.Threading.Timeout.InfiniteTimeSpan, TimeSpan.FromMilliseconds(-5),
         TimeSpan.FromMilliseconds(250), TimeSpan.FromDays(3), TimeSpan.FromTicks(1));
 
+    /// <summary>Labels: none, empty, or words up to the longest accepted.</summary>
+    public static readonly Gen<string?> Label = Gen.Elements<string?>(null, null, "", "user-42", "nightly-import ✓", new string('l', LockOptions.MaxLabelLength));
+
     public static readonly Gen<LockOptions?> Options = Gen.Frequency(
         (1, Gen.Constant<LockOptions?>(null)),
         (2, Gen.Elements<LockOptions?>(LockOptions.Exclusive, LockOptions.Shared, LockOptions.Semaphore(10, 4))),
@@ -52,7 +55,8 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
             from permits in Gen.Choose(1, capacity)
             from priority in Gen.Choose(-3, 3)
             from timeout in Timeout
-            select (LockOptions?)new LockOptions { Mode = mode, Capacity = capacity, Permits = permits, Priority = priority, Timeout = timeout }));
+            from label in Label
+            select (LockOptions?)new LockOptions { Mode = mode, Capacity = capacity, Permits = permits, Priority = priority, Timeout = timeout, Label = label }));
 
     private static readonly Gen<long> Token = Gen.OneOf(
         ArbMap.Default.GeneratorFor<long>(),
@@ -78,7 +82,8 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         from mode in Gen.Elements(LockMode.Exclusive, LockMode.Shared)
         from permits in Gen.Choose(1, 9)
         from token in Token
-        select new LockHolder(owner, mode, permits, token);
+        from label in Label
+        select new LockHolder(owner, mode, permits, token) { Label = label };
 
     public Gen<LockWaiter> Waiter =>
         from owner in Actor
@@ -86,10 +91,11 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         from permits in Gen.Choose(1, 9)
         from priority in Gen.Choose(-2, 2)
         from keys in Gen.Choose(1, 4).SelectMany(n => Key.ArrayOf(n))
-        select new LockWaiter(owner, mode, permits, priority, keys);
+        from label in Label
+        select new LockWaiter(owner, mode, permits, priority, keys) { Label = label };
 
     /// <summary>Every request, reply and record of the protocol, and every event and snapshot of the lock table.</summary>
-    public Gen<object> Message => Gen.OneOf(Requests.Concat(Replies).Concat(Records).Concat(Events).ToArray());
+    public Gen<object> Message => Gen.OneOf(Requests.Concat(Replies).Concat(Overview).Concat(Records).Concat(Events).ToArray());
 
     private IEnumerable<Gen<object>> Requests =>
     [
@@ -116,7 +122,7 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
     private IEnumerable<Gen<object>> Replies =>
     [
         Grant.Select(grant => (object)new LockAcquired(grant)),
-        from key in Key from owner in MaybeActor select (object)new LockBusy(key, owner),
+        from key in Key from owner in MaybeActor from label in Label select (object)new LockBusy(key, owner) { OwnerLabel = label },
         Keys.Select(keys => (object)new LockTimedOut(keys)),
         from key in Value
         from cause in Gen.Elements(Enum.GetValues<RefusalReason>())
@@ -135,11 +141,7 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         Key.Select(key => (object)new NoOwner(key)),
         Value.Select(metadata => (object)new ManagerMeta(metadata)),
         from grant in Grant from message in Text select (object)new LockLost(grant, message),
-        from key in Key
-        from capacity in Gen.Choose(1, 20)
-        from holders in Gen.Choose(0, 4).SelectMany(n => Holder.ArrayOf(n))
-        from queue in Gen.Choose(0, 6).SelectMany(n => Waiter.ArrayOf(n))
-        select (object)new KeyStatus(key, capacity, holders, queue),
+        Status.Select(status => (object)status),
     ];
 
     private IEnumerable<Gen<object>> Records =>
@@ -191,5 +193,42 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         from holdings in Gen.Choose(0, 8).SelectMany(n => Held.ArrayOf(n))
         from waits in Gen.Choose(0, 8).SelectMany(n => Queued.ArrayOf(n))
         select (object)new LockTableSnapshot(lastToken, holdings, waits),
+    ];
+
+    private Gen<KeyStatus> Status =>
+        from key in Key
+        from capacity in Gen.Choose(1, 20)
+        from holders in Gen.Choose(0, 4).SelectMany(n => Holder.ArrayOf(n))
+        from queue in Gen.Choose(0, 6).SelectMany(n => Waiter.ArrayOf(n))
+        select new KeyStatus(key, capacity, holders, queue);
+
+    private static readonly Gen<string?> PrefixOrCursor = Gen.Elements<string?>(null, "", "order:", "k\u0001|2");
+
+    private static readonly Gen<HotKey> Hot =
+        from key in Key
+        from waiters in Gen.Choose(0, 500)
+        from longest in Gen.Elements(TimeSpan.Zero, TimeSpan.FromMilliseconds(3), TimeSpan.FromHours(2))
+        select new HotKey(key, waiters, longest);
+
+    private Gen<WaitEdge> Edge =>
+        from waiter in Actor
+        from key in Key
+        from holder in Actor
+        from waiterLabel in Label
+        from holderLabel in Label
+        select new WaitEdge(waiter, key, holder) { WaiterLabel = waiterLabel, HolderLabel = holderLabel };
+
+    private IEnumerable<Gen<object>> Overview =>
+    [
+        from prefix in PrefixOrCursor from after in PrefixOrCursor from pageSize in Gen.Elements(1, ListLocks.DefaultPageSize, ListLocks.MaxPageSize, 0, -3)
+        select (object)new ListLocks(prefix, after, pageSize),
+        from keys in Gen.Choose(0, 5).SelectMany(n => Status.ArrayOf(n)) from cursor in PrefixOrCursor from inUse in Gen.Choose(0, 100_000)
+        select (object)new LockList(keys, cursor, inUse),
+        Gen.Elements(1, GetHotKeys.DefaultCount, GetHotKeys.MaxCount, 0).Select(count => (object)new GetHotKeys(count)),
+        from byWaiters in Gen.Choose(0, 5).SelectMany(n => Hot.ArrayOf(n)) from byLongest in Gen.Choose(0, 5).SelectMany(n => Hot.ArrayOf(n))
+        select (object)new HotKeys(byWaiters, byLongest),
+        Gen.Elements(1, GetWaitGraph.DefaultMaxEdges, GetWaitGraph.MaxEdgesLimit, -1).Select(max => (object)new GetWaitGraph(max)),
+        from edges in Gen.Choose(0, 8).SelectMany(n => Edge.ArrayOf(n)) from truncated in ArbMap.Default.GeneratorFor<bool>()
+        select (object)new WaitGraph(edges, truncated),
     ];
 }
