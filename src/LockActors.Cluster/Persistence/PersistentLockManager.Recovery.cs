@@ -25,6 +25,8 @@ internal sealed partial class PersistentLockManager
             case RecoveryCompleted:
                 RecoveryDone();
                 break;
+            case SnapshotOffer offer:
+                throw new InvalidOperationException($"Lock manager {PersistenceId} was offered a snapshot of type {offer.Snapshot?.GetType().Name}, not a lock table.");
         }
     }
 

@@ -30,7 +30,7 @@ namespace LockActors.Cluster.Persistence;
 /// <para>Stopping does not drop the state: nobody is told <see cref="LockLost"/>; the next
 /// incarnation carries on.</para>
 /// </remarks>
-internal sealed partial class PersistentLockManager : UntypedPersistentActor, IWithTimers, IWithUnboundedStash, ILockEffects, ILockEventSink
+internal sealed partial class PersistentLockManager : UntypedPersistentActor, IWithTimers, ILockEffects, ILockEventSink
 {
     private const string ExpireTimerKey = "expire-waits";
     private const string IdleSweepTimerKey = "unwatch-idle-owners";
@@ -85,9 +85,6 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
-
-    /// <inheritdoc />
-    public new IStash Stash { get; set; } = null!;
 
     /// <summary>The <see cref="Akka.Actor.Props"/> of a persistent lock manager.</summary>
     /// <param name="settings">The lock manager's settings.</param>
@@ -229,7 +226,12 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     {
         // Everything up to the snapshot is in it: older events and snapshots are no longer needed.
         DeleteMessages(metadata.SequenceNr);
-        DeleteSnapshots(new SnapshotSelectionCriteria(metadata.SequenceNr - 1));
+        // A bound of 0 would delete every snapshot in some stores (the in-memory one reads it as no bound).
+        if (metadata.SequenceNr > 1)
+        {
+            DeleteSnapshots(new SnapshotSelectionCriteria(metadata.SequenceNr - 1));
+        }
+
         StopIfHandedOver(metadata.SequenceNr);
     }
 

@@ -16,13 +16,17 @@ internal sealed class NamedRef(string name) : MinimalActorRef
     public override string ToString() => name;
 }
 
-/// <summary>Effects that only keep the grants the table hands out (to present them in releases and give-aways).</summary>
+/// <summary>Effects that keep the messages sent and the grants handed out (to present them in releases and give-aways).</summary>
 internal sealed class GrantCollector : ILockEffects
 {
     public List<LockGrant> Grants { get; } = [];
 
+    /// <summary>Every message sent, with its recipient.</summary>
+    public List<(IActorRef? To, object Message)> Sent { get; } = [];
+
     public void Send(IActorRef? to, object message)
     {
+        Sent.Add((to, message));
         switch (message)
         {
             case LockAcquired a:
