@@ -196,8 +196,12 @@ internal sealed class WireReader
             }
         }
 
-        var options = new LockOptions { Mode = mode, Permits = permits, Capacity = capacity, Priority = priority, Timeout = timeout, Label = label };
-        return options == LockOptions.Exclusive ? LockOptions.Exclusive : options;
+        if (mode == LockMode.Exclusive && permits == 1 && capacity == 1 && priority == 0 && timeout is null && label is null)
+        {
+            return LockOptions.Exclusive;
+        }
+
+        return new LockOptions { Mode = mode, Permits = permits, Capacity = capacity, Priority = priority, Timeout = timeout, Label = label };
     }
 
     /// <summary>The fields of a holder, up to <paramref name="end"/> (see <see cref="WireWriter.LockHolderFields"/>).</summary>
