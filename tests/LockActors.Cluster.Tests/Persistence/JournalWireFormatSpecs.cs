@@ -46,6 +46,8 @@ public sealed class JournalWireFormatSpecs : TestKit
         holder.ExpectMsg<LockAcquired>(Patience);
         Assert.Equal([waiter.Ref], StatusOf(manager, guid).Waiters);
 
+        // Every event is durable before its reply; the snapshot is saved alongside, so wait for it.
+        AwaitAssert(() => Assert.NotEmpty(SerializerIds("snapshot", "serializer_id")), Patience);
         Watch(manager);
         Sys.Stop(manager);
         ExpectTerminated(manager, Patience);
