@@ -56,6 +56,15 @@ internal sealed class HostedLockClient<TKey> : ILockClient
     public async Task<KeyStatus> InspectAsync(object key, CancellationToken cancellationToken = default) =>
         await (await ClientAsync(cancellationToken)).InspectAsync(key, cancellationToken).ConfigureAwait(false);
 
+    public async Task<LockList> ListLocksAsync(string? keyPrefix = null, string? after = null, int pageSize = ListLocks.DefaultPageSize, CancellationToken cancellationToken = default) =>
+        await (await ClientAsync(cancellationToken)).ListLocksAsync(keyPrefix, after, pageSize, cancellationToken).ConfigureAwait(false);
+
+    public async Task<HotKeys> GetHotKeysAsync(int count = GetHotKeys.DefaultCount, CancellationToken cancellationToken = default) =>
+        await (await ClientAsync(cancellationToken)).GetHotKeysAsync(count, cancellationToken).ConfigureAwait(false);
+
+    public async Task<WaitGraph> GetWaitGraphAsync(int maxEdges = GetWaitGraph.DefaultMaxEdges, CancellationToken cancellationToken = default) =>
+        await (await ClientAsync(cancellationToken)).GetWaitGraphAsync(maxEdges, cancellationToken).ConfigureAwait(false);
+
     /// <summary>The client, once the manager is registered; <paramref name="cancellationToken"/> stops only this caller's wait.</summary>
     private async Task<LockClient> ClientAsync(CancellationToken cancellationToken) =>
         await _client.Value.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -7,8 +7,9 @@ namespace LockActors.Hosting;
 /// <summary>
 /// Reads <see cref="LockManagerSettings"/> from a .NET configuration section (appsettings.json,
 /// environment variables, …) with the keys <c>DefaultAwaitTimeout</c>, <c>MaxKeysPerRequest</c>,
-/// <c>IdleOwnerWatchTime</c>, <c>MaxIdleOwnersWatched</c> and <c>Metadata</c>. Durations are
-/// written as .NET time spans (<c>"00:00:05"</c> is five seconds).
+/// <c>IdleOwnerWatchTime</c>, <c>MaxIdleOwnersWatched</c>, <c>MetricsPerKeyTags</c> and <c>Metadata</c>.
+/// Durations are written as .NET time spans (<c>"00:00:05"</c> is five seconds), switches as
+/// <c>true</c> or <c>false</c>.
 /// </summary>
 /// <example>
 /// <code>
@@ -41,6 +42,8 @@ public static class LockManagerConfiguration
             (s, value) => s with { IdleOwnerWatchTime = TimeSpan.Parse(value, CultureInfo.InvariantCulture) });
         settings = Apply(section, nameof(LockManagerSettings.MaxIdleOwnersWatched), settings,
             (s, value) => s with { MaxIdleOwnersWatched = int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture) });
+        settings = Apply(section, nameof(LockManagerSettings.MetricsPerKeyTags), settings,
+            (s, value) => s with { MetricsPerKeyTags = bool.Parse(value) });
         settings = Apply(section, nameof(LockManagerSettings.Metadata), settings, (s, value) => s with { Metadata = value });
         return settings;
     }

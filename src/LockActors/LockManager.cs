@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using LockActors.Diagnostics;
 using LockActors.Table;
 
 namespace LockActors;
@@ -36,6 +37,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LockTable _table;
     private readonly LockRequestHandler _handler;
+    private readonly LockMetrics _metrics;
     private readonly TimeSpan _idleSweepPeriod;
     private bool _stateDropped;
 
@@ -45,8 +47,10 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     {
         ArgumentNullException.ThrowIfNull(settings);
         _idleSweepPeriod = settings.IdleOwnerWatchTime;
-        _table = new LockTable(settings, this, lastToken: FirstTokenSeed());
-        _handler = new LockRequestHandler(_table, this, _log, Self, () => Timers.Cancel(IdleSweepTimerKey));
+        _metrics = new LockMetrics(Self.Path.ToStringWithoutAddress(), settings.MetricsPerKeyTags);
+        _table = new LockTable(settings, this, lastToken: FirstTokenSeed(), new LockMonitor(_metrics, _log));
+        _metrics.Track(_table);
+        _handler = new LockRequestHandler(_table, this, _log, Self, _metrics, () => Timers.Cancel(IdleSweepTimerKey));
     }
 
     /// <inheritdoc />
@@ -87,6 +91,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     protected override void PostStop()
     {
         DropState("the lock manager stopped");
+        _metrics.Dispose();
         base.PostStop();
     }
 
@@ -111,6 +116,7 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     {
         if (message is LockLost lost)
         {
+            _metrics.OnLost();
             _log.Warning("Lock lost: {LockKeys} of {Owner} under fencing token {FencingToken}: {Reason}",
                 KeyText.OfAll(lost.Grant.Keys), LockRequestHandler.TextOf(lost.Grant.Owner), lost.Grant.FencingToken, lost.Message);
         }

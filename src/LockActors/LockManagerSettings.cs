@@ -59,7 +59,7 @@ public sealed record LockManagerSettings
     /// <summary>
     /// Settings from <paramref name="config"/>, a section shaped as <c>lockactors.manager</c>
     /// (keys <c>default-await-timeout</c>, <c>max-keys-per-request</c>, <c>idle-owner-watch-time</c>,
-    /// <c>max-idle-owners-watched</c>, <c>metadata</c>); a key it leaves out takes the value of the
+    /// <c>max-idle-owners-watched</c>, <c>metrics-per-key-tags</c>, <c>metadata</c>); a key it leaves out takes the value of the
     /// embedded <c>reference.conf</c>.
     /// </summary>
     /// <param name="config">The section (for instance <c>system.Settings.Config.GetConfig("my-locks")</c>).</param>
@@ -134,4 +134,12 @@ public sealed record LockManagerSettings
             : throw new ArgumentOutOfRangeException(nameof(MaxIdleOwnersWatched), value,
                 $"{nameof(MaxIdleOwnersWatched)} must be zero or positive, got {value}.");
     } = DefaultMaxIdleOwnersWatched;
+
+    /// <summary>
+    /// True to tag the manager's counters and histograms with the request's key(s)
+    /// (<see cref="LockDiagnostics.KeyTag"/>), so a dashboard can show which keys are granted, busy or
+    /// waited for most. Default false: every distinct key becomes its own time series in the metrics
+    /// backend, which only a manager with few, known keys can afford.
+    /// </summary>
+    public bool MetricsPerKeyTags { get; init; }
 }

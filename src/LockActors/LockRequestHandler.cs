@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using LockActors.Diagnostics;
 using LockActors.Table;
 
 namespace LockActors;
@@ -14,8 +15,9 @@ namespace LockActors;
 /// <param name="effects">The actor's effects: where replies and refusals go.</param>
 /// <param name="log">The actor's logger.</param>
 /// <param name="self">The actor's own reference, the sender of every reply.</param>
+/// <param name="metrics">The actor's metrics: refusals and owners' crashes are counted here.</param>
 /// <param name="stopIdleSweep">Stops the actor's timer for <see cref="IdleSweepTick"/>.</param>
-internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, ILoggingAdapter log, IActorRef self, Action stopIdleSweep)
+internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, ILoggingAdapter log, IActorRef self, LockMetrics metrics, Action stopIdleSweep)
 {
     private readonly LockTable _table = table;
     private readonly ILoggingAdapter _log = log;
@@ -131,8 +133,18 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
             case Inspect m:
                 _table.Inspect(sender, m.Key);
                 break;
+            case ListLocks m:
+                _table.ListLocks(sender, m);
+                break;
+            case GetHotKeys m:
+                _table.HotKeys(sender, m.Count, NowRoundedDown);
+                break;
+            case GetWaitGraph m:
+                _table.WaitGraph(sender, m.MaxEdges);
+                break;
             case Terminated t:
                 var released = _table.Terminated(t.ActorRef);
+                metrics.OnCrashReleased(released.Count);
                 if (released.Count > 0 && _log.IsInfoEnabled)
                 {
                     _log.Info("Owner {Owner} terminated holding {LockKeys}: released and passed on to waiters",
@@ -215,6 +227,11 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
     /// <summary>Sends a reply, or logs a failure nobody asked to hear of (a reply to no actor).</summary>
     public void SendReply(IActorRef? to, object message)
     {
+        if (message is LockRefused refused)
+        {
+            metrics.OnRefused(refused.Cause);
+        }
+
         if (to is not null && !to.IsNobody())
         {
             Tell(to, message, _self);

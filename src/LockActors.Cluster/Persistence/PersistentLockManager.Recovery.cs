@@ -16,8 +16,9 @@ internal sealed partial class PersistentLockManager
     {
         switch (message)
         {
-            case SnapshotOffer { Snapshot: LockTableSnapshot snapshot }:
+            case SnapshotOffer { Snapshot: LockTableSnapshot snapshot } offer:
                 _table.Restore(snapshot);
+                _snapshotSequenceNr = offer.Metadata.SequenceNr;
                 break;
             case LockTableEvent change:
                 _table.Apply(change);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
+using LockActors.Diagnostics;
 using LockActors.Table;
 using LockActors.Table.Events;
 
@@ -44,7 +45,9 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     private readonly TimeSpan _idleSweepPeriod;
     private readonly LockTable _table;
     private readonly LockRequestHandler _handler;
+    private readonly LockMetrics _metrics;
     private readonly GroupCommit _commit = new();
+    private readonly StorableKeys _storable;
 
     // Set once a write failed or was rejected: nothing more is answered, the manager is stopping.
     private bool _failed;
@@ -52,6 +55,9 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     // Set by HandOver: requests are stashed (and lost with the manager) until the final snapshot is saved.
     private bool _handingOver;
     private long _finalSnapshotSequenceNr = -1;
+
+    // The sequence number of the last snapshot asked for; -1 before the first.
+    private long _snapshotSequenceNr = -1;
 
     /// <summary>Creates the manager. Use <see cref="Props"/> rather than calling this directly.</summary>
     /// <param name="settings">The lock manager's settings.</param>
@@ -74,10 +80,14 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
         }
 
         _idleSweepPeriod = settings.IdleOwnerWatchTime;
+        _storable = new StorableKeys(Context.System);
 
-        // Seeded like LockManager's: recovered tokens replace the seed only when they are larger.
-        _table = new LockTable(settings, this, lastToken: DateTime.UtcNow.Ticks);
-        _handler = new LockRequestHandler(_table, this, _log, Self, () => Timers.Cancel(IdleSweepTimerKey));
+        // The same instruments as LockManager's. Tokens are seeded like its: recovered tokens replace
+        // the seed only when they are larger.
+        _metrics = new LockMetrics(Self.Path.ToStringWithoutAddress(), settings.MetricsPerKeyTags);
+        _table = new LockTable(settings, this, lastToken: DateTime.UtcNow.Ticks, new LockMonitor(_metrics, _log));
+        _metrics.Track(_table);
+        _handler = new LockRequestHandler(_table, this, _log, Self, _metrics, () => Timers.Cancel(IdleSweepTimerKey));
     }
 
     /// <inheritdoc />
@@ -148,8 +158,43 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
             return;
         }
 
-        _handler.HandleSafely(message, Sender);
+        var sender = Sender;
+        if (UnstorableKey(message) is { } refusal)
+        {
+            ((ILockEffects)this).Send(sender, refusal);
+        }
+        else
+        {
+            _handler.HandleSafely(message, sender);
+        }
+
         WriteOrReply();
+    }
+
+    /// <summary>
+    /// The refusal of a lock request naming a key the journal cannot store as the same key (see
+    /// <see cref="StorableKeys"/>); null for any other message. Such a key would stop the manager at
+    /// its write, or fail its recovery.
+    /// </summary>
+    private LockRefused? UnstorableKey(object message)
+    {
+        IReadOnlyList<object>? keys = message switch
+        {
+            TryLock { Key: { } key } => [key],
+            Await { Key: { } key } => [key],
+            AwaitAll { Keys: { } all } => all,
+            _ => null,
+        };
+
+        for (var i = 0; keys is not null && i < keys.Count; i++)
+        {
+            if (keys[i] is { } key && _storable.Problem(key) is { } problem)
+            {
+                return new LockRefused(key, RefusalReason.InvalidRequest, $"{message.GetType().Name} refused: {problem}");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -219,8 +264,11 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     }
 
     /// <summary>Saves the table as it is at <paramref name="sequenceNr"/> (the snapshot was taken when its last event was handed to the journal).</summary>
-    private void SaveSnapshotAt(LockTableSnapshot snapshot, long sequenceNr) =>
+    private void SaveSnapshotAt(LockTableSnapshot snapshot, long sequenceNr)
+    {
+        _snapshotSequenceNr = sequenceNr;
         SnapshotStore.Tell(new SaveSnapshot(new SnapshotMetadata(SnapshotterId, sequenceNr, DateTime.UtcNow), snapshot), Self);
+    }
 
     private void SnapshotSaved(SnapshotMetadata metadata)
     {
@@ -277,11 +325,20 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     /// <inheritdoc />
     protected override void PostStop()
     {
+        // A manager stopped with every change durable leaves a snapshot of it for the next one
+        // (unanswered: nobody is left to hear it). With changes not durable the table is ahead of
+        // the journal, and a failed manager's table may be another's future: no snapshot then.
+        if (IsRecoveryFinished && !_failed && !_commit.Writing && !_commit.HasEvents && LastSequenceNr > Math.Max(_snapshotSequenceNr, 0))
+        {
+            SaveSnapshotAt(_table.TakeSnapshot(), LastSequenceNr);
+        }
+
         if (_table.KeyCount > 0)
         {
             _log.Info("Lock manager {PersistenceId} stopped with {KeyCount} keys in use; they are kept in the journal", PersistenceId, _table.KeyCount);
         }
 
+        _metrics.Dispose();
         base.PostStop();
     }
 

@@ -122,4 +122,31 @@ public interface ILockClient
     /// <returns>The key's status.</returns>
     /// <exception cref="LockRefusedException">The manager did not answer in time.</exception>
     Task<KeyStatus> InspectAsync(object key, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of the keys held or waited for (see <see cref="LockClient.ListLocksAsync"/>).</summary>
+    /// <param name="keyPrefix">Only keys whose text starts with this; null for all.</param>
+    /// <param name="after">The <see cref="LockList.NextCursor"/> of the previous page; null for the first page.</param>
+    /// <param name="pageSize">How many keys a page lists at most, 1 to <see cref="ListLocks.MaxPageSize"/>.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <returns>The page; its <see cref="LockList.NextCursor"/> is null on the last page.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="after"/> is not a cursor the manager handed out.</exception>
+    /// <exception cref="LockRefusedException">The manager did not answer in time.</exception>
+    Task<LockList> ListLocksAsync(string? keyPrefix = null, string? after = null, int pageSize = ListLocks.DefaultPageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>The keys most waited for (see <see cref="LockClient.GetHotKeysAsync"/>).</summary>
+    /// <param name="count">How many keys each list has at most, 1 to <see cref="GetHotKeys.MaxCount"/>.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <returns>The keys by number of waits and by longest current wait.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is out of range.</exception>
+    /// <exception cref="LockRefusedException">The manager did not answer in time.</exception>
+    Task<HotKeys> GetHotKeysAsync(int count = GetHotKeys.DefaultCount, CancellationToken cancellationToken = default);
+
+    /// <summary>Who waits for whom (see <see cref="LockClient.GetWaitGraphAsync"/>).</summary>
+    /// <param name="maxEdges">How many edges to report at most, 1 to <see cref="GetWaitGraph.MaxEdgesLimit"/>.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <returns>The edges waiter → holder, and whether there were more.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxEdges"/> is out of range.</exception>
+    /// <exception cref="LockRefusedException">The manager did not answer in time.</exception>
+    Task<WaitGraph> GetWaitGraphAsync(int maxEdges = GetWaitGraph.DefaultMaxEdges, CancellationToken cancellationToken = default);
 }

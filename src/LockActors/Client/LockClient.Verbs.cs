@@ -1,4 +1,5 @@
 using LockActors.Client;
+using LockActors.Diagnostics;
 using LockActors.Validation;
 
 namespace LockActors;
@@ -167,7 +168,9 @@ public sealed partial class LockClient
     private Task<LockHandle?> Acquire(ILockTermsRequest request, RequestKind kind, CancellationToken cancellationToken) =>
         cancellationToken.IsCancellationRequested
             ? Task.FromCanceled<LockHandle?>(cancellationToken)
-            : NewOwner().AcquireAsync(request, kind, cancellationToken);
+            : LockTracing.Source.HasListeners()
+                ? AcquireTracedAsync(request, kind, cancellationToken)
+                : NewOwner().AcquireAsync(request, kind, cancellationToken);
 
     /// <summary>Why a one-key request must not be sent, or null.</summary>
     private Exception? CheckOne(object? key, LockOptions options, string verb)

@@ -38,6 +38,8 @@ internal static class LockManagerConfigReader
             key => settings with { IdleOwnerWatchTime = config.GetTimeSpan(key, null, allowInfinite: false) });
         settings = Apply(config, sectionPath, "max-idle-owners-watched",
             key => settings with { MaxIdleOwnersWatched = config.GetInt(key) });
+        settings = Apply(config, sectionPath, "metrics-per-key-tags",
+            key => settings with { MetricsPerKeyTags = config.GetBoolean(key) });
         if (config.HasPath("metadata"))
         {
             settings = Apply(config, sectionPath, "metadata", key => settings with { Metadata = config.GetString(key) });

@@ -21,6 +21,18 @@ internal abstract class Holding
     /// </summary>
     public IReadOnlyList<object>? MultiKeys;
 
+    /// <summary>The label and grant time of the holding, or null when it has neither (the common case).</summary>
+    public HoldingNote? Note;
+
+    /// <summary>Who took the lock, in words (<see cref="LockOptions.Label"/>); null for none.</summary>
+    public string? Label => Note?.Label;
+
+    /// <summary>
+    /// When the grant was made, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp, for the
+    /// hold-time histogram; 0 when nobody measured it (no listener at grant time).
+    /// </summary>
+    public long GrantedAt => Note?.GrantedAt ?? 0;
+
     /// <summary>Links in the holder's list of holdings (<see cref="Party.Held"/>).</summary>
     public Links<Holding> HeldLinks;
 
@@ -38,6 +50,21 @@ internal abstract class Holding
     {
         public static ref Links<Holding> Of(Holding item) => ref item.HeldLinks;
     }
+}
+
+/// <summary>
+/// What a holding may carry beyond its grant: the request's label, and the grant's time while the
+/// hold histogram has a listener. Kept apart, so a holding with neither costs one null reference.
+/// </summary>
+internal sealed class HoldingNote(string? label, long grantedAt)
+{
+    public readonly string? Label = label;
+
+    public readonly long GrantedAt = grantedAt;
+
+    /// <summary>The note for <paramref name="label"/> and <paramref name="grantedAt"/>, or null when there is nothing to note.</summary>
+    public static HoldingNote? For(string? label, long grantedAt) =>
+        label is null && grantedAt == 0 ? null : new HoldingNote(label, grantedAt);
 }
 
 /// <summary>A second or later holder of a shared or semaphore key.</summary>

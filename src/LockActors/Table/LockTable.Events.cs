@@ -22,8 +22,8 @@ internal sealed partial class LockTable
     public void RecordEventsTo(ILockEventSink? sink) => _events = sink;
 
     /// <summary>The event of a grant just made.</summary>
-    private static LockGranted GrantedEvent(LockGrant grant, int capacity) =>
-        new(grant.Owner, grant.Keys, grant.IsMulti, grant.FencingToken, grant.Mode, grant.Permits, capacity, grant.Metadata);
+    private static LockGranted GrantedEvent(LockGrant grant, int capacity, string? label) =>
+        new(grant.Owner, grant.Keys, grant.IsMulti, grant.FencingToken, grant.Mode, grant.Permits, capacity, grant.Metadata, label);
 
     /// <summary>The event of a wait about to be withdrawn (it is still in its queues).</summary>
     private static WaitEnded EndedEvent(Wait wait, WaitEndReason reason) =>
@@ -32,7 +32,7 @@ internal sealed partial class LockTable
     /// <summary>The event of a wait just queued.</summary>
     private WaitQueued QueuedEvent(Wait wait, long deadline) =>
         new(wait.Owner.Actor, wait.ReplyTo, wait.Keys, wait.IsMulti, wait.Mode, wait.Permits, wait.Entry.Capacity, wait.Priority,
-            Anchor.ToUtcTicks(deadline));
+            Anchor.ToUtcTicks(deadline), wait.Label, Anchor.ToUtcTicks(wait.Since));
 
     /// <summary>The event of a party's holdings just released.</summary>
     private static LockReleased ReleasedEvent(Party party, Holding[] holdings) =>

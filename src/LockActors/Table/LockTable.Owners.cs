@@ -49,6 +49,7 @@ internal sealed partial class LockTable
         _idle.Clear();
         _deadlines.Clear();
         _dirty.Clear();
+        _waitCount = 0;
     }
 
     /// <summary>The party of <paramref name="actor"/>, filed and watched now if the table did not know it; no longer idle.</summary>

@@ -65,19 +65,20 @@ internal sealed partial class LockTable
     /// <summary>The status of one key, as <see cref="LockActors.Inspect"/> reports it.</summary>
     public KeyStatus Status(object key)
     {
-        if (!_keys.TryGetValue(FiledKey.Of(key), out var entry))
-        {
-            return KeyStatus.Free(key);
-        }
+        return _keys.TryGetValue(FiledKey.Of(key), out var entry) ? StatusOf(entry, key) : KeyStatus.Free(key);
+    }
 
+    /// <summary>The status of a key in use, reported under <paramref name="key"/> (the key asked about, or the entry's own).</summary>
+    private static KeyStatus StatusOf(KeyEntry entry, object key)
+    {
         var queue = new List<LockWaiter>();
         for (var node = entry.Head; node is not null; node = entry.Queue.Next(node))
         {
             var wait = node.Request;
-            queue.Add(new LockWaiter(wait.Owner.Actor, wait.Mode, wait.Permits, wait.Priority, wait.Keys));
+            queue.Add(new LockWaiter(wait.Owner.Actor, wait.Mode, wait.Permits, wait.Priority, wait.Keys) { Label = wait.Label });
         }
 
-        var holders = HoldingsByAge(entry).Select(h => new LockHolder(h.Holder!.Actor, h.Mode, h.Permits, h.Token)).ToList();
+        var holders = HoldingsByAge(entry).Select(h => new LockHolder(h.Holder!.Actor, h.Mode, h.Permits, h.Token) { Label = h.Label }).ToList();
         return new KeyStatus(key, entry.Capacity, holders, queue);
     }
 

@@ -71,7 +71,7 @@ internal sealed partial class LockTable
         var party = ReplayParty(g.Owner);
         foreach (var key in g.Keys)
         {
-            party.Hold(ReplayEntry(key, g.Capacity), g.FencingToken, g.IsMulti ? g.Keys : null, g.Mode, g.Permits);
+            party.Hold(ReplayEntry(key, g.Capacity), g.FencingToken, g.IsMulti ? g.Keys : null, g.Mode, g.Permits, g.Label);
         }
 
         _lastToken = Math.Max(_lastToken, g.FencingToken);
@@ -142,8 +142,9 @@ internal sealed partial class LockTable
             entries[i] = ReplayEntry(q.Keys[i], q.Capacity);
         }
 
-        var terms = new LockTerms(q.Mode, q.Permits, q.Capacity, q.Priority);
-        Enqueue(party, q.ReplyTo, q.IsMulti ? q.Keys : [], q.IsMulti, entries, terms, Anchor.ToTableMs(q.DeadlineUtcTicks));
+        var terms = new LockTerms(q.Mode, q.Permits, q.Capacity, q.Priority, q.Label);
+        var since = q.QueuedUtcTicks == 0 ? 0 : Anchor.ToTableMs(q.QueuedUtcTicks);
+        Enqueue(party, q.ReplyTo, q.IsMulti ? q.Keys : [], q.IsMulti, entries, terms, Anchor.ToTableMs(q.DeadlineUtcTicks), since);
     }
 
     private void ApplyEnded(WaitEnded w)

@@ -26,15 +26,15 @@ internal sealed partial class LockTable
             return;
         }
 
-        if (FindParty(owner) is { } party && entry.HoldingOf(party) is not null)
+        if (FindParty(owner) is { } party && entry.HoldingOf(party) is { } own)
         {
-            _fx.Send(replyTo, new LockBusy(key, owner));
+            ReplyBusy(replyTo, new LockBusy(key, owner) { OwnerLabel = own.Label }, owner, terms);
             return;
         }
 
         if (entry.Head is not null || !entry.Admits(terms.Mode, terms.Permits))
         {
-            _fx.Send(replyTo, new LockBusy(key, entry.AnyHolder()?.Actor));
+            ReplyBusy(replyTo, Busy(key, entry), owner, terms);
             return;
         }
 
@@ -103,7 +103,9 @@ internal sealed partial class LockTable
         var deadline = Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
         if (deadline <= now)
         {
-            _fx.Send(replyTo, new LockTimedOut(new object[] { key }));
+            var timedOut = new object[] { key };
+            Monitor.TimedOut(owner, timedOut, terms.Label, queuedAt: null, now);
+            _fx.Send(replyTo, new LockTimedOut(timedOut));
             return;
         }
 
@@ -115,7 +117,7 @@ internal sealed partial class LockTable
 
         // A single-key wait keeps no key list: it is built when a reply needs it. The party found
         // above is reused, not looked up again.
-        Enqueue(party is null ? Enlist(owner) : Rejoin(party), replyTo, [], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms, deadline);
+        Enqueue(party is null ? Enlist(owner) : Rejoin(party), replyTo, [], isMulti: false, new ReadOnlySpan<KeyEntry>(ref entry), terms, deadline, now);
     }
 
     /// <summary><see cref="LockActors.AwaitAll"/> of ordinary exclusive locks.</summary>
@@ -159,6 +161,7 @@ internal sealed partial class LockTable
         var deadline = grantableNow ? now : Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
         if (!grantableNow && deadline <= now)
         {
+            Monitor.TimedOut(owner, keyList, terms.Label, queuedAt: null, now);
             _fx.Send(replyTo, new LockTimedOut(keyList));
             return;
         }
@@ -177,7 +180,7 @@ internal sealed partial class LockTable
             return;
         }
 
-        Enqueue(owning, replyTo, keyList, isMulti: true, resolved, terms, deadline);
+        Enqueue(owning, replyTo, keyList, isMulti: true, resolved, terms, deadline, now);
     }
 
     /// <summary><see cref="LockActors.Release"/>: release the grant's keys if the owner holds them all under its token.</summary>
@@ -280,8 +283,9 @@ internal sealed partial class LockTable
         foreach (var holding in holdings)
         {
             var entry = holding.Entry;
+            Monitor.HoldEnded(holding);
             giver.Unhold(holding);
-            Hold(heirParty, entry, newGrant);
+            Hold(heirParty, entry, newGrant, label: null, Monitor.GrantTime());
         }
 
         Forget(giver);

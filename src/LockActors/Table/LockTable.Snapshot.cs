@@ -18,7 +18,7 @@ internal sealed partial class LockTable
             for (var holding = party.Held.Last; holding is not null; holding = party.Held.Prev(holding))
             {
                 var entry = holding.Entry;
-                holdings.Add(new HeldKey(party.Actor, entry.Key, entry.Capacity, holding.Token, holding.Mode, holding.Permits, holding.MultiKeys));
+                holdings.Add(new HeldKey(party.Actor, entry.Key, entry.Capacity, holding.Token, holding.Mode, holding.Permits, holding.MultiKeys, holding.Label));
             }
         }
 
@@ -40,7 +40,7 @@ internal sealed partial class LockTable
 
         foreach (var held in snapshot.Holdings)
         {
-            ReplayParty(held.Owner).Hold(ReplayEntry(held.Key, held.Capacity), held.FencingToken, held.GrantKeys, held.Mode, held.Permits);
+            ReplayParty(held.Owner).Hold(ReplayEntry(held.Key, held.Capacity), held.FencingToken, held.GrantKeys, held.Mode, held.Permits, held.Label);
         }
 
         foreach (var wait in snapshot.Waits)

@@ -75,9 +75,11 @@ internal sealed partial class LockTable
     /// <param name="settings">Validated settings.</param>
     /// <param name="effects">Where effects go.</param>
     /// <param name="lastToken">The fencing token to count up from (the first grant gets <c>lastToken + 1</c>).</param>
-    public LockTable(LockManagerSettings settings, ILockEffects effects, long lastToken = 0)
+    /// <param name="monitor">Where grants, busy answers, timeouts and ended holds are reported; null for nowhere.</param>
+    public LockTable(LockManagerSettings settings, ILockEffects effects, long lastToken = 0, Diagnostics.LockMonitor? monitor = null)
     {
         _settings = settings;
+        Monitor = monitor ?? Diagnostics.LockMonitor.Silent;
         _fx = effects;
         _lastToken = lastToken;
         _deadlines = new DeadlineSchedule(effects);
@@ -106,7 +108,9 @@ internal sealed partial class LockTable
                 _events?.Record(EndedEvent(wait, WaitEndReason.TimedOut));
                 Withdraw(wait);
                 Forget(wait.Owner);
-                _fx.Send(wait.ReplyTo, new LockTimedOut(wait.Keys));
+                var keys = wait.Keys;
+                Monitor.TimedOut(wait.Owner.Actor, keys, wait.Label, wait.Since, now);
+                _fx.Send(wait.ReplyTo, new LockTimedOut(keys));
             }
 
             // Every wait leaves the heap settled, whether it settled earlier or just now.
@@ -186,12 +190,14 @@ internal sealed partial class LockTable
     private void GrantNow(Party party, IActorRef owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms)
     {
         var grant = NextGrant(owner, keys, isMulti, terms.Mode, terms.Permits);
+        var grantedAt = Monitor.GrantTime();
         foreach (var entry in entries)
         {
-            Hold(party, entry, grant);
+            Hold(party, entry, grant, terms.Label, grantedAt);
         }
 
-        _events?.Record(GrantedEvent(grant, entries[0].Capacity));
+        _events?.Record(GrantedEvent(grant, entries[0].Capacity, terms.Label));
+        Monitor.Granted(grant, terms.Label, queuedAt: null);
         _fx.Send(replyTo, new LockAcquired(grant));
         if (!party.Waits.IsEmpty)
         {
@@ -211,12 +217,12 @@ internal sealed partial class LockTable
     private LockGrant MakeGrant(IReadOnlyList<object> keys, bool isMulti, IActorRef owner, long token, LockMode mode, int permits) =>
         new(keys, isMulti, owner, token, _settings.Metadata) { Mode = mode, Permits = permits };
 
-    private static void Hold(Party owner, KeyEntry entry, LockGrant grant) =>
-        owner.Hold(entry, grant.FencingToken, grant.IsMulti ? grant.Keys : null, grant.Mode, grant.Permits);
+    private static void Hold(Party owner, KeyEntry entry, LockGrant grant, string? label, long grantedAt) =>
+        owner.Hold(entry, grant.FencingToken, grant.IsMulti ? grant.Keys : null, grant.Mode, grant.Permits, label, grantedAt);
 
-    private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms, long deadline)
+    private void Enqueue(Party owner, IActorRef? replyTo, IReadOnlyList<object> keys, bool isMulti, ReadOnlySpan<KeyEntry> entries, in LockTerms terms, long deadline, long now)
     {
-        var wait = new Wait(owner, replyTo, entries, keys, isMulti, terms, deadline);
+        var wait = new Wait(owner, replyTo, entries, keys, isMulti, terms, deadline, since: now);
         for (var i = 0; i < entries.Length; i++)
         {
             entries[i].Enqueue(wait.NodeAt(i));
@@ -224,6 +230,7 @@ internal sealed partial class LockTable
 
         owner.Waits.AddLast(wait);
         _events?.Record(QueuedEvent(wait, deadline));
+        _waitCount++;
         if (deadline != Never)
         {
             _deadlines.Add(wait, deadline);
@@ -248,6 +255,7 @@ internal sealed partial class LockTable
         }
 
         wait.Owner.Waits.Remove(wait);
+        _waitCount--;
         if (wait.IsTimed)
         {
             _deadlines.Settled();
@@ -256,6 +264,7 @@ internal sealed partial class LockTable
 
     private void FreeHolding(Party party, Holding holding)
     {
+        Monitor.HoldEnded(holding);
         party.Unhold(holding);
         _dirty.Enqueue(holding.Entry);
     }
@@ -287,13 +296,14 @@ internal sealed partial class LockTable
             _events?.Record(EndedEvent(wait, WaitEndReason.Granted));
             Withdraw(wait);
             var grant = NextGrant(wait.Owner.Actor, wait.Keys, wait.IsMulti, wait.Mode, wait.Permits);
+            var grantedAt = Monitor.GrantTime();
             for (var i = 0; i < wait.NodeCount; i++)
             {
-                Hold(wait.Owner, wait.NodeAt(i).Entry, grant);
+                Hold(wait.Owner, wait.NodeAt(i).Entry, grant, wait.Label, grantedAt);
             }
 
-            _events?.Record(GrantedEvent(grant, wait.Entry.Capacity));
-
+            _events?.Record(GrantedEvent(grant, wait.Entry.Capacity, wait.Label));
+            Monitor.Granted(grant, wait.Label, wait.Since);
             _fx.Send(wait.ReplyTo, new LockAcquired(grant));
             RefuseSelfDeadlocks(wait.Owner);
         }

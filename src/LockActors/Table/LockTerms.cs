@@ -7,15 +7,16 @@ namespace LockActors.Table;
 /// <param name="Permits">Permits to take on each key.</param>
 /// <param name="Capacity">The capacity the requester expects each key to have.</param>
 /// <param name="Priority">Place in line among waits (higher first).</param>
-internal readonly record struct LockTerms(LockMode Mode, int Permits, int Capacity, int Priority)
+/// <param name="Label">Who takes the lock, in words (<see cref="LockOptions.Label"/>); null for none.</param>
+internal readonly record struct LockTerms(LockMode Mode, int Permits, int Capacity, int Priority, string? Label = null)
 {
     /// <summary>An ordinary exclusive lock at the default priority.</summary>
     public static readonly LockTerms Default = new(LockMode.Exclusive, 1, 1, 0);
 
     /// <summary>The terms of a request's options.</summary>
     public static LockTerms Of(LockOptions options) =>
-        new(options.Mode, options.Permits, options.Capacity, options.Priority);
+        new(options.Mode, options.Permits, options.Capacity, options.Priority, options.Label);
 
     /// <summary>Why these terms can never be granted, or null when they are valid.</summary>
-    public string? Problem() => RequestRules.TermsProblem(Mode, Permits, Capacity);
+    public string? Problem() => RequestRules.TermsProblem(Mode, Permits, Capacity) ?? LabelRules.Problem(Label);
 }

@@ -22,12 +22,13 @@ internal sealed class Party(IActorRef actor)
     public bool IsIdle => Idle is { } idle && IntrusiveList<IdleOwner, IdleOwner.InList>.IsListed(idle);
 
     /// <summary>Takes a slot of <paramref name="entry"/> under the given grant.</summary>
-    public void Hold(KeyEntry entry, long token, IReadOnlyList<object>? multiKeys, LockMode mode, int permits)
+    public void Hold(KeyEntry entry, long token, IReadOnlyList<object>? multiKeys, LockMode mode, int permits, string? label = null, long grantedAt = 0)
     {
         var holding = entry.NewHolding(this, mode, permits);
         holding.Holder = this;
         holding.Token = token;
         holding.MultiKeys = multiKeys;
+        holding.Note = HoldingNote.For(label, grantedAt);
         Held.AddFirst(holding);
     }
 
@@ -36,6 +37,7 @@ internal sealed class Party(IActorRef actor)
     {
         Held.Remove(holding);
         holding.Entry.FreeHolding(holding);
+        holding.Note = null;
     }
 }
 

@@ -36,11 +36,12 @@ internal sealed class Wait : WaitNode
 {
     private readonly WaitDetails _details;
 
-    public Wait(Party owner, IActorRef? replyTo, ReadOnlySpan<KeyEntry> entries, IReadOnlyList<object> keys, bool isMulti, in LockTerms terms, long deadline)
+    public Wait(Party owner, IActorRef? replyTo, ReadOnlySpan<KeyEntry> entries, IReadOnlyList<object> keys, bool isMulti, in LockTerms terms, long deadline, long since = 0)
         : base(entries[0])
     {
         Owner = owner;
         ReplyTo = replyTo;
+        Since = since;
         _details = WaitDetails.For(terms, isMulti ? keys : null, entries.Length - 1, timed: deadline != LockTable.Never);
         for (var i = 1; i < entries.Length; i++)
         {
@@ -52,6 +53,12 @@ internal sealed class Wait : WaitNode
 
     public readonly Party Owner;
     public readonly IActorRef? ReplyTo;
+
+    /// <summary>When the wait was queued, on the table's clock (<see cref="DeadlineClock"/>, milliseconds).</summary>
+    public readonly long Since;
+
+    /// <summary>Who waits, in words (<see cref="LockOptions.Label"/>); null for none.</summary>
+    public string? Label => _details.Label;
 
     /// <summary>True when the wait has a deadline, so it is in the table's deadline heap.</summary>
     public bool IsTimed => _details.IsTimed;
@@ -104,8 +111,8 @@ internal sealed class Wait : WaitNode
 }
 
 /// <summary>
-/// A wait's terms, whether it has a deadline, and for an <see cref="AwaitAll"/> its keys and further
-/// queue nodes. Every plain wait (one key, exclusive, one permit, default priority) shares one of two
+/// A wait's terms and label, whether it has a deadline, and for an <see cref="AwaitAll"/> its keys and further
+/// queue nodes. Every plain wait (one key, exclusive, one permit, default priority, no label) shares one of two
 /// instances, so it allocates nothing beyond the <see cref="Wait"/>.
 /// </summary>
 internal sealed class WaitDetails
@@ -118,6 +125,7 @@ internal sealed class WaitDetails
         Mode = terms.Mode;
         Permits = terms.Permits;
         Priority = terms.Priority;
+        Label = terms.Label;
         IsTimed = timed;
         MultiKeys = multiKeys;
         OtherNodes = otherNodes > 0 ? new ExtraWaitNode[otherNodes] : null;
@@ -125,13 +133,16 @@ internal sealed class WaitDetails
 
     /// <summary>The details of a new wait: a shared instance for a plain wait, else a new one.</summary>
     public static WaitDetails For(in LockTerms terms, IReadOnlyList<object>? multiKeys, int otherNodes, bool timed) =>
-        multiKeys is null && otherNodes == 0 && terms is { Mode: LockMode.Exclusive, Permits: 1, Priority: 0 }
+        multiKeys is null && otherNodes == 0 && terms is { Mode: LockMode.Exclusive, Permits: 1, Priority: 0, Label: null }
             ? (timed ? PlainTimed : PlainUntimed)
             : new WaitDetails(terms, multiKeys, otherNodes, timed);
 
     public readonly int Permits;
     public readonly int Priority;
     public readonly LockMode Mode;
+
+    /// <summary>Who waits, in words (<see cref="LockOptions.Label"/>); null for none.</summary>
+    public readonly string? Label;
 
     /// <summary>True when the wait has a deadline (the deadline itself is kept only in the table's heap).</summary>
     public readonly bool IsTimed;

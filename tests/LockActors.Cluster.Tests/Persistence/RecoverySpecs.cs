@@ -84,6 +84,29 @@ public sealed class RecoverySpecs() : TestKit(InMemory)
     }
 
     [Fact]
+    public async Task A_manager_stopped_with_everything_durable_leaves_a_snapshot_of_it()
+    {
+        var options = Options();
+        var manager = Start(options);
+        var owner = CreateTestProbe();
+        owner.Send(manager, new TryLock("stopped"));
+        var grant = owner.ExpectMsg<LockAcquired>(Patience).Grant;
+        Watch(manager);
+        Sys.Stop(manager);
+        ExpectTerminated(manager, Patience);
+
+        var store = Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor(null);
+        await AwaitAssertAsync(async () =>
+        {
+            var loaded = await store.Ask<Akka.Persistence.LoadSnapshotResult>(
+                new Akka.Persistence.LoadSnapshot(options.PersistenceId, Akka.Persistence.SnapshotSelectionCriteria.Latest, long.MaxValue), Patience);
+            var snapshot = Assert.IsType<Table.Events.LockTableSnapshot>(loaded.Snapshot?.Snapshot);
+            Assert.Equal(1, loaded.Snapshot!.Metadata.SequenceNr);
+            Assert.Equal(grant.FencingToken, Assert.Single(snapshot.Holdings).FencingToken);
+        }, Patience);
+    }
+
+    [Fact]
     public void Replies_to_one_sender_keep_their_order_while_writes_are_batched()
     {
         var manager = Start(Options());

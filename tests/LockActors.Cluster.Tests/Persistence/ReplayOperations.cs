@@ -61,13 +61,15 @@ internal static class ReplayGen
     private static readonly Gen<int?> Timeout = Gen.Frequency(
         (1, Gen.Constant<int?>(0)), (5, Gen.Choose(1, 60).Select(ms => (int?)ms)), (3, Gen.Constant<int?>(-1)), (1, Gen.Constant<int?>(null)));
 
-    /// <summary>Terms that fit the key: shared or exclusive on a lock, 1 to 3 permits on a semaphore.</summary>
+    private static readonly Gen<string?> Label = Gen.Elements<string?>(null, null, null, "billing", "nightly report");
+
+    /// <summary>Terms that fit the key: shared or exclusive on a lock, 1 to 3 permits on a semaphore; sometimes labelled.</summary>
     private static Gen<LockTerms> Terms(int key, Gen<int> priority) =>
         key < Locks
-            ? from shared in Gen.Elements(true, false, false) from p in priority
-              select new LockTerms(shared ? LockMode.Shared : LockMode.Exclusive, 1, 1, p)
-            : from permits in Gen.Choose(1, SemaphoreCapacity) from p in priority
-              select new LockTerms(LockMode.Exclusive, permits, SemaphoreCapacity, p);
+            ? from shared in Gen.Elements(true, false, false) from p in priority from label in Label
+              select new LockTerms(shared ? LockMode.Shared : LockMode.Exclusive, 1, 1, p, label)
+            : from permits in Gen.Choose(1, SemaphoreCapacity) from p in priority from label in Label
+              select new LockTerms(LockMode.Exclusive, permits, SemaphoreCapacity, p, label);
 
     /// <summary>1 to 3 distinct keys, all locks or all semaphores.</summary>
     private static readonly Gen<int[]> KeySet =

@@ -171,7 +171,7 @@ internal sealed class ReplayRun
         }
 
         var snapshot = table.TakeSnapshot();
-        foreach (var held in snapshot.Holdings.Select(h => $"{h.Owner} holds {h.Key} #{h.FencingToken} of [{string.Join(",", h.GrantKeys ?? [h.Key])}]").Order(StringComparer.Ordinal))
+        foreach (var held in snapshot.Holdings.Select(h => $"{h.Owner} holds {h.Key} #{h.FencingToken} of [{string.Join(",", h.GrantKeys ?? [h.Key])}] label {h.Label}").Order(StringComparer.Ordinal))
         {
             text.AppendLine(held);
         }
@@ -179,7 +179,7 @@ internal sealed class ReplayRun
         foreach (var owner in snapshot.Waits.GroupBy(w => w.Owner.ToString()).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             text.AppendLine($"{owner.Key} waits: " + string.Join(", ", owner.Select(w =>
-                $"[{string.Join(",", w.Keys)}]{(w.IsMulti ? " all" : "")} {w.Mode} x{w.Permits} of {w.Capacity} @{w.Priority} to {w.ReplyTo?.ToString() ?? "nobody"} until {w.DeadlineUtcTicks}")));
+                $"[{string.Join(",", w.Keys)}]{(w.IsMulti ? " all" : "")} {w.Mode} x{w.Permits} of {w.Capacity} @{w.Priority} to {w.ReplyTo?.ToString() ?? "nobody"} until {w.DeadlineUtcTicks} since {w.QueuedUtcTicks} label {w.Label}")));
         }
 
         return text.ToString();

@@ -136,5 +136,11 @@ public sealed class LockClientRegistrationSpecs
         public Task<object?> GetMetaAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<KeyStatus> InspectAsync(object key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<LockList> ListLocksAsync(string? keyPrefix = null, string? after = null, int pageSize = ListLocks.DefaultPageSize, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<HotKeys> GetHotKeysAsync(int count = GetHotKeys.DefaultCount, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<WaitGraph> GetWaitGraphAsync(int maxEdges = GetWaitGraph.DefaultMaxEdges, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

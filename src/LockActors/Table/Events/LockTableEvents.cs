@@ -22,8 +22,10 @@ internal abstract record LockTableEvent;
 /// <param name="Permits">Permits taken on each key.</param>
 /// <param name="Capacity">The capacity of the keys (of a key not in use until now).</param>
 /// <param name="Metadata">The manager's metadata put in the grant.</param>
+/// <param name="Label">The request's label (<see cref="LockOptions.Label"/>); null for none.</param>
 internal sealed record LockGranted(
-    IActorRef Owner, IReadOnlyList<object> Keys, bool IsMulti, long FencingToken, LockMode Mode, int Permits, int Capacity, object? Metadata)
+    IActorRef Owner, IReadOnlyList<object> Keys, bool IsMulti, long FencingToken, LockMode Mode, int Permits, int Capacity, object? Metadata,
+    string? Label = null)
     : LockTableEvent;
 
 /// <summary>An owner released keys it held (<see cref="LockActors.Release"/> or <see cref="LockActors.ReleaseKeys"/>).</summary>
@@ -39,6 +41,7 @@ internal sealed record LockReleased(IActorRef Owner, IReadOnlyList<object> Keys)
 /// <param name="FencingToken">The heir's new fencing token.</param>
 /// <param name="Mode">The mode the keys are held in.</param>
 /// <param name="Permits">Permits held on each key.</param>
+/// <remarks>The heir's holdings carry no label: a label names who asked for the lock.</remarks>
 internal sealed record GrantGivenAway(
     IActorRef From, IActorRef To, IReadOnlyList<object> Keys, bool IsMulti, long FencingToken, LockMode Mode, int Permits)
     : LockTableEvent;
@@ -64,9 +67,11 @@ internal sealed record OwnerGone(IActorRef Owner, bool Terminated) : LockTableEv
 /// When the wait times out, in UTC ticks of the wall clock (<see cref="DateTime.Ticks"/>), so a manager
 /// recovering elsewhere gives it its remaining time; <see cref="LockTableEvents.NoDeadline"/> when it never does.
 /// </param>
+/// <param name="Label">The request's label (<see cref="LockOptions.Label"/>); null for none.</param>
+/// <param name="QueuedUtcTicks">When the wait was queued, in UTC ticks (for how long it has waited); 0 when unknown.</param>
 internal sealed record WaitQueued(
     IActorRef Owner, IActorRef? ReplyTo, IReadOnlyList<object> Keys, bool IsMulti, LockMode Mode, int Permits, int Capacity, int Priority,
-    long DeadlineUtcTicks)
+    long DeadlineUtcTicks, string? Label = null, long QueuedUtcTicks = 0)
     : LockTableEvent;
 
 /// <summary>

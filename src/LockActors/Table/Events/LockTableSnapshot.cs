@@ -20,4 +20,6 @@ internal sealed record LockTableSnapshot(long LastToken, IReadOnlyList<HeldKey> 
 /// <param name="Mode">The mode it is held in.</param>
 /// <param name="Permits">The permits held.</param>
 /// <param name="GrantKeys">The keys of the multi-key grant it is held under; null for a single-key grant.</param>
-internal sealed record HeldKey(IActorRef Owner, object Key, int Capacity, long FencingToken, LockMode Mode, int Permits, IReadOnlyList<object>? GrantKeys);
+/// <param name="Label">The label of the request it was granted to; null for none.</param>
+internal sealed record HeldKey(
+    IActorRef Owner, object Key, int Capacity, long FencingToken, LockMode Mode, int Permits, IReadOnlyList<object>? GrantKeys, string? Label = null);
