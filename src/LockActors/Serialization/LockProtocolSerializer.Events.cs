@@ -8,7 +8,7 @@ namespace LockActors.Serialization;
 // to another: a journal keeps these bytes for as long as the manager's history.
 public sealed partial class LockProtocolSerializer
 {
-    // LockGranted { 1 owner, 2 keys, 3 is-multi, 4 fencing token, 5 mode, 6 permits (default 1), 7 capacity (default 1), 8 metadata }
+    // LockGranted { 1 owner, 2 keys, 3 is-multi, 4 fencing token, 5 mode, 6 permits (default 1), 7 capacity (default 1), 8 metadata, 9 label }
     private static void Write(WireWriter w, LockGranted e)
     {
         w.Ref(1, e.Owner);
@@ -19,6 +19,7 @@ public sealed partial class LockProtocolSerializer
         w.Int(6, e.Permits, byDefault: 1);
         w.Int(7, e.Capacity, byDefault: 1);
         w.Value(8, e.Metadata);
+        w.String(9, e.Label);
     }
 
     private static LockGranted ReadLockGranted(WireReader r)
@@ -30,6 +31,7 @@ public sealed partial class LockProtocolSerializer
         var mode = LockMode.Exclusive;
         int permits = 1, capacity = 1;
         object? metadata = null;
+        string? label = null;
         uint tag;
         while ((tag = r.Next(0)) != 0)
         {
@@ -43,11 +45,12 @@ public sealed partial class LockProtocolSerializer
                 case 6: permits = r.Int(tag); break;
                 case 7: capacity = r.Int(tag); break;
                 case 8: metadata = r.Value(tag); break;
+                case 9: label = r.String(tag); break;
                 default: r.Skip(); break;
             }
         }
 
-        return new LockGranted(owner!, keys!, isMulti, token, mode, permits, capacity, metadata);
+        return new LockGranted(owner!, keys!, isMulti, token, mode, permits, capacity, metadata, label);
     }
 
     // LockReleased { 1 owner, 2 keys }
@@ -139,7 +142,8 @@ public sealed partial class LockProtocolSerializer
         return new OwnerGone(owner!, terminated);
     }
 
-    // WaitQueued { 1 owner, 2 reply-to, 3 keys, 4 is-multi, 5 mode, 6 permits (default 1), 7 capacity (default 1), 8 priority, 9 deadline in UTC ticks }
+    // WaitQueued { 1 owner, 2 reply-to, 3 keys, 4 is-multi, 5 mode, 6 permits (default 1), 7 capacity (default 1), 8 priority,
+    //              9 deadline in UTC ticks, 10 label, 11 queued at in UTC ticks }
     private static void Write(WireWriter w, WaitQueued e)
     {
         w.Ref(1, e.Owner);
@@ -151,6 +155,8 @@ public sealed partial class LockProtocolSerializer
         w.Int(7, e.Capacity, byDefault: 1);
         w.Int(8, e.Priority);
         w.Long(9, e.DeadlineUtcTicks);
+        w.String(10, e.Label);
+        w.Long(11, e.QueuedUtcTicks);
     }
 
     private static WaitQueued ReadWaitQueued(WireReader r, uint end)
@@ -160,7 +166,8 @@ public sealed partial class LockProtocolSerializer
         var isMulti = false;
         var mode = LockMode.Exclusive;
         int permits = 1, capacity = 1, priority = 0;
-        long deadline = 0;
+        long deadline = 0, queuedAt = 0;
+        string? label = null;
         uint tag;
         while ((tag = r.Next(end)) != 0)
         {
@@ -175,11 +182,13 @@ public sealed partial class LockProtocolSerializer
                 case 7: capacity = r.Int(tag); break;
                 case 8: priority = r.Int(tag); break;
                 case 9: deadline = r.Long(tag); break;
+                case 10: label = r.String(tag); break;
+                case 11: queuedAt = r.Long(tag); break;
                 default: r.Skip(); break;
             }
         }
 
-        return new WaitQueued(owner!, replyTo, keys!, isMulti, mode, permits, capacity, priority, deadline);
+        return new WaitQueued(owner!, replyTo, keys!, isMulti, mode, permits, capacity, priority, deadline, label, queuedAt);
     }
 
     // WaitEnded { 1 owner, 2 first key, 3 position, 4 reason }
@@ -214,7 +223,7 @@ public sealed partial class LockProtocolSerializer
     }
 
     // LockTableSnapshot { 1 last token, 2 held key (repeated HeldKey group), 3 wait (repeated WaitQueued group) }
-    // HeldKey { 1 owner, 2 key, 3 capacity (default 1), 4 fencing token, 5 mode, 6 permits (default 1), 7 grant keys (absent: single-key grant) }
+    // HeldKey { 1 owner, 2 key, 3 capacity (default 1), 4 fencing token, 5 mode, 6 permits (default 1), 7 grant keys (absent: single-key grant), 8 label }
     private static void Write(WireWriter w, LockTableSnapshot s)
     {
         w.Long(1, s.LastToken);
@@ -229,6 +238,7 @@ public sealed partial class LockProtocolSerializer
                 w.Int(5, (int)h.Mode);
                 w.Int(6, h.Permits, byDefault: 1);
                 w.Keys(7, h.GrantKeys);
+                w.String(8, h.Label);
             });
         }
 
@@ -266,6 +276,7 @@ public sealed partial class LockProtocolSerializer
         long token = 0;
         var mode = LockMode.Exclusive;
         object[]? grantKeys = null;
+        string? label = null;
         uint tag;
         while ((tag = r.Next(end)) != 0)
         {
@@ -278,10 +289,11 @@ public sealed partial class LockProtocolSerializer
                 case 5: mode = (LockMode)r.Int(tag); break;
                 case 6: permits = r.Int(tag); break;
                 case 7: grantKeys = r.Keys(tag); break;
+                case 8: label = r.String(tag); break;
                 default: r.Skip(); break;
             }
         }
 
-        return new HeldKey(owner!, key!, capacity, token, mode, permits, grantKeys);
+        return new HeldKey(owner!, key!, capacity, token, mode, permits, grantKeys, label);
     }
 }

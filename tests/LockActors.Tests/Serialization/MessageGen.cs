@@ -165,7 +165,9 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         from permits in Gen.Choose(1, capacity)
         from priority in Gen.Choose(-2, 2)
         from deadline in Gen.OneOf(Token, Gen.Constant(LockTableEvents.NoDeadline))
-        select new WaitQueued(owner, replyTo, keys, keys.Length > 1, mode, permits, capacity, priority, deadline);
+        from label in Label
+        from queuedAt in Gen.OneOf(Token, Gen.Constant(0L))
+        select new WaitQueued(owner, replyTo, keys, keys.Length > 1, mode, permits, capacity, priority, deadline, label, queuedAt);
 
     private Gen<HeldKey> Held =>
         from owner in Actor
@@ -175,13 +177,14 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         from mode in Mode
         from permits in Gen.Choose(1, capacity)
         from grantKeys in Gen.Frequency((2, Gen.Constant<object[]?>(null)), (1, GrantKeys.Select(k => (object[]?)k)))
-        select new HeldKey(owner, key, capacity, token, mode, permits, grantKeys);
+        from label in Label
+        select new HeldKey(owner, key, capacity, token, mode, permits, grantKeys, label);
 
     private IEnumerable<Gen<object>> Events =>
     [
         from owner in Actor from keys in GrantKeys from token in Token from mode in Mode
-        from permits in Gen.Choose(1, 9) from capacity in Gen.Choose(1, 9) from metadata in Value
-        select (object)new LockGranted(owner, keys, keys.Length > 1, token, mode, permits, capacity, metadata),
+        from permits in Gen.Choose(1, 9) from capacity in Gen.Choose(1, 9) from metadata in Value from label in Label
+        select (object)new LockGranted(owner, keys, keys.Length > 1, token, mode, permits, capacity, metadata, label),
         from owner in Actor from keys in GrantKeys select (object)new LockReleased(owner, keys),
         from giver in Actor from heir in Actor from keys in GrantKeys from token in Token from mode in Mode from permits in Gen.Choose(1, 9)
         select (object)new GrantGivenAway(giver, heir, keys, keys.Length > 1, token, mode, permits),
