@@ -101,8 +101,8 @@ public sealed class WireManifestSpecs(ITestOutputHelper output) : Akka.TestKit.X
     public void Every_field_of_every_type_is_known_to_the_wire_format()
     {
         // The public properties of each type the serializer writes (and of the records nested in
-        // them), as its field numbers cover them today. A property added to a message fails here until the serializer writes it (a new field
-        // number) and this list names it.
+        // them), as its field numbers cover them today. A property added to a message fails here
+        // until the serializer writes it under a new field number and this list names it.
         var actual = WireManifests.ByType.Keys.Concat([typeof(HotKey), typeof(WaitEdge), typeof(HeldKey)])
             .Select(type => $"{type.Name}: {string.Join(", ", type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).Order(StringComparer.Ordinal))}")
             .Order(StringComparer.Ordinal);
