@@ -285,12 +285,14 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
     /// <summary>The manager's own reminder to unwatch owners idle for a while.</summary>
     public sealed class IdleSweepTick : INoSerializationVerificationNeeded
     {
+        /// <summary>The tick.</summary>
         public static readonly IdleSweepTick Instance = new();
     }
 
     /// <summary>The manager's own reminder to time out due waits.</summary>
     public sealed class ExpireTick : INoSerializationVerificationNeeded
     {
+        /// <summary>The tick.</summary>
         public static readonly ExpireTick Instance = new();
     }
 }

@@ -20,6 +20,13 @@ internal sealed partial class PersistentLockManager
                 _table.Restore(snapshot);
                 _snapshotSequenceNr = offer.Metadata.SequenceNr;
                 break;
+            case LockEventBatch batch:
+                foreach (var change in batch.Events)
+                {
+                    _table.Apply(change);
+                }
+
+                break;
             case LockTableEvent change:
                 _table.Apply(change);
                 break;

@@ -15,7 +15,7 @@ namespace LockActors.Cluster.Persistence;
 /// <remarks>
 /// <para>Group commit: each request is handled on the live table at once; the events it records
 /// and the replies it makes are held back. One journal write is in flight at a time; everything
-/// handled meanwhile is written as the next batch, in one write. A reply (and so a fencing token)
+/// handled meanwhile is written as the next batch, one <see cref="LockEventBatch"/> journal entry. A reply (and so a fencing token)
 /// is sent only once the events of its request and of every request before it are durable, in
 /// order. Watches are made at once.</para>
 /// <para>A failed or rejected write stops the manager before it answers anything of that batch or
@@ -220,7 +220,7 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     private void StartWrite()
     {
         var batch = _commit.StartWrite(_options.SnapshotEvery, _table);
-        PersistAllAsync(batch.Events, static _ => { }, () => BatchDurable(batch));
+        PersistAsync(new LockEventBatch(batch.Events), _ => BatchDurable(batch));
     }
 
     /// <summary>A batch is in the journal: send its replies, save its snapshot if due, and write the next batch.</summary>

@@ -22,7 +22,7 @@ internal sealed partial class LockTable
             }
         }
 
-        var deadlines = _deadlines.Pending().ToDictionary(x => x.Wait, x => x.Deadline, ReferenceEqualityComparer.Instance as IEqualityComparer<Wait>);
+        var deadlines = _deadlines.Pending().ToDictionary(x => x.Wait, x => x.Deadline);
         var waits = WaitsInArrivalOrder().Select(w => QueuedEvent(w, deadlines.TryGetValue(w, out var d) ? d : Never)).ToList();
         return new LockTableSnapshot(_lastToken, holdings, waits);
     }
@@ -58,8 +58,8 @@ internal sealed partial class LockTable
     /// </summary>
     private List<Wait> WaitsInArrivalOrder()
     {
-        var before = new Dictionary<Wait, int>(ReferenceEqualityComparer.Instance as IEqualityComparer<Wait>);
-        var after = new Dictionary<Wait, List<Wait>>(ReferenceEqualityComparer.Instance as IEqualityComparer<Wait>);
+        var before = new Dictionary<Wait, int>();
+        var after = new Dictionary<Wait, List<Wait>>();
         void Edge(Wait first, Wait then)
         {
             before[then] = before.GetValueOrDefault(then) + 1;

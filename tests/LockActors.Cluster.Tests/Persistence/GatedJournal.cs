@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
+using LockActors.Cluster.Persistence;
 
 namespace LockActors.Cluster.Tests.Persistence;
 
 /// <summary>
-/// An in-memory journal that records how many events each write carries and, while its gate is
+/// An in-memory journal that records how many table events each write carries and, while its gate is
 /// closed, holds writes back: a test sees exactly how a manager groups its events into writes.
 /// One per actor system, found by the system's name.
 /// </summary>
@@ -22,7 +23,9 @@ internal sealed class GatedJournal : MemoryJournal
     {
         var writes = messages.ToList();
         var gate = For(Context.System.Name);
-        gate.Sizes.Enqueue(writes.Sum(w => ((IImmutableList<IPersistentRepresentation>)w.Payload).Count));
+        gate.Entries.Enqueue(writes.Sum(w => ((IImmutableList<IPersistentRepresentation>)w.Payload).Count));
+        gate.Sizes.Enqueue(writes.Sum(w => ((IImmutableList<IPersistentRepresentation>)w.Payload)
+            .Sum(p => p.Payload is LockEventBatch batch ? batch.Events.Count : 1)));
         gate.WriteStarted.TrySetResult();
         await gate.Open.Task.WaitAsync(cancellationToken);
         return await base.WriteMessagesAsync(writes, cancellationToken);
@@ -31,7 +34,10 @@ internal sealed class GatedJournal : MemoryJournal
     /// <summary>A journal's gate and what it saw.</summary>
     public sealed class Gate
     {
-        /// <summary>The number of events of each write, in order.</summary>
+        /// <summary>The number of journal entries of each write, in order.</summary>
+        public ConcurrentQueue<int> Entries { get; } = new();
+
+        /// <summary>The number of table events of each write, in order.</summary>
         public ConcurrentQueue<int> Sizes { get; } = new();
 
         /// <summary>Completed when the first write reaches the journal.</summary>

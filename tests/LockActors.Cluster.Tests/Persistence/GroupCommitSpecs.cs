@@ -40,5 +40,6 @@ public sealed class GroupCommitSpecs() : TestKit(ConfigurationFactory.ParseStrin
         }
 
         Assert.Equal([1, 49], gate.Sizes.ToArray());
+        Assert.Equal(2, gate.Entries.Sum());
     }
 }

@@ -1,0 +1,10 @@
+using LockActors.Table.Events;
+
+namespace LockActors.Cluster.Persistence;
+
+/// <summary>
+/// The events of one group-commit write, stored as one journal entry: a journal writes one row per
+/// entry, so a batch costs one insert however many requests it carries.
+/// </summary>
+/// <param name="Events">The table's events, in the order they were recorded.</param>
+internal sealed record LockEventBatch(IReadOnlyList<LockTableEvent> Events);
