@@ -52,6 +52,7 @@ public static class LockActorsSerialization
             "LockActors.LockWaiter, LockActors" = lockactors
             "LockActors.Table.Events.LockTableEvent, LockActors" = lockactors
             "LockActors.Table.Events.LockTableSnapshot, LockActors" = lockactors
+            "LockActors.Table.Events.LockEventBatch, LockActors" = lockactors
           }
           serialization-identifiers {
             "LockActors.Serialization.LockProtocolSerializer, LockActors" = {{SerializerId}}

@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Akka.Actor;
 using LockActors.Table.Events;
 
@@ -22,7 +23,7 @@ public sealed partial class LockProtocolSerializer
         w.String(9, e.Label);
     }
 
-    private static LockGranted ReadLockGranted(WireReader r)
+    private static LockGranted ReadLockGranted(WireReader r, uint end)
     {
         IActorRef? owner = null;
         object[]? keys = null;
@@ -33,7 +34,7 @@ public sealed partial class LockProtocolSerializer
         object? metadata = null;
         string? label = null;
         uint tag;
-        while ((tag = r.Next(0)) != 0)
+        while ((tag = r.Next(end)) != 0)
         {
             switch (WireReader.Field(tag))
             {
@@ -60,12 +61,12 @@ public sealed partial class LockProtocolSerializer
         w.Keys(2, e.Keys);
     }
 
-    private static LockReleased ReadLockReleased(WireReader r)
+    private static LockReleased ReadLockReleased(WireReader r, uint end)
     {
         IActorRef? owner = null;
         object[]? keys = null;
         uint tag;
-        while ((tag = r.Next(0)) != 0)
+        while ((tag = r.Next(end)) != 0)
         {
             switch (WireReader.Field(tag))
             {
@@ -90,7 +91,7 @@ public sealed partial class LockProtocolSerializer
         w.Int(7, e.Permits, byDefault: 1);
     }
 
-    private static GrantGivenAway ReadGrantGivenAway(WireReader r)
+    private static GrantGivenAway ReadGrantGivenAway(WireReader r, uint end)
     {
         IActorRef? from = null, to = null;
         object[]? keys = null;
@@ -99,7 +100,7 @@ public sealed partial class LockProtocolSerializer
         var mode = LockMode.Exclusive;
         var permits = 1;
         uint tag;
-        while ((tag = r.Next(0)) != 0)
+        while ((tag = r.Next(end)) != 0)
         {
             switch (WireReader.Field(tag))
             {
@@ -124,12 +125,12 @@ public sealed partial class LockProtocolSerializer
         w.Bool(2, e.Terminated);
     }
 
-    private static OwnerGone ReadOwnerGone(WireReader r)
+    private static OwnerGone ReadOwnerGone(WireReader r, uint end)
     {
         IActorRef? owner = null;
         var terminated = false;
         uint tag;
-        while ((tag = r.Next(0)) != 0)
+        while ((tag = r.Next(end)) != 0)
         {
             switch (WireReader.Field(tag))
             {
@@ -200,14 +201,14 @@ public sealed partial class LockProtocolSerializer
         w.Int(4, (int)e.Reason);
     }
 
-    private static WaitEnded ReadWaitEnded(WireReader r)
+    private static WaitEnded ReadWaitEnded(WireReader r, uint end)
     {
         IActorRef? owner = null;
         object? firstKey = null;
         var position = 0;
         var reason = default(WaitEndReason);
         uint tag;
-        while ((tag = r.Next(0)) != 0)
+        while ((tag = r.Next(end)) != 0)
         {
             switch (WireReader.Field(tag))
             {
@@ -295,5 +296,45 @@ public sealed partial class LockProtocolSerializer
         }
 
         return new HeldKey(owner!, key!, capacity, token, mode, permits, grantKeys, label);
+    }
+
+    // LockEventBatch { one group per event, in order, its field number naming its type:
+    //                  1 LockGranted, 2 LockReleased, 3 GrantGivenAway, 4 OwnerGone, 5 WaitQueued, 6 WaitEnded }
+    private static void Write(WireWriter w, LockEventBatch batch)
+    {
+        foreach (var change in batch.Events)
+        {
+            switch (change)
+            {
+                case LockGranted e: w.Group(1, e, Write); break;
+                case LockReleased e: w.Group(2, e, Write); break;
+                case GrantGivenAway e: w.Group(3, e, Write); break;
+                case OwnerGone e: w.Group(4, e, Write); break;
+                case WaitQueued e: w.Group(5, e, Write); break;
+                case WaitEnded e: w.Group(6, e, Write); break;
+                default: throw new ArgumentException($"{nameof(LockProtocolSerializer)} has no field for the event type {change?.GetType().FullName ?? "null"}.", nameof(batch));
+            }
+        }
+    }
+
+    private static LockEventBatch ReadEventBatch(WireReader r)
+    {
+        var events = new List<LockTableEvent>();
+        uint tag;
+        while ((tag = r.Next(0)) != 0)
+        {
+            switch (WireReader.Field(tag))
+            {
+                case 1: events.Add(ReadLockGranted(r, r.Group(tag))); break;
+                case 2: events.Add(ReadLockReleased(r, r.Group(tag))); break;
+                case 3: events.Add(ReadGrantGivenAway(r, r.Group(tag))); break;
+                case 4: events.Add(ReadOwnerGone(r, r.Group(tag))); break;
+                case 5: events.Add(ReadWaitQueued(r, r.Group(tag))); break;
+                case 6: events.Add(ReadWaitEnded(r, r.Group(tag))); break;
+                default: throw new SerializationException($"An event batch holds an event of unknown type (field {WireReader.Field(tag)}): it comes from a newer version of LockActors.");
+            }
+        }
+
+        return new LockEventBatch(events.ToArray());
     }
 }

@@ -103,6 +103,7 @@ public sealed partial class LockProtocolSerializer : SerializerWithStringManifes
         WaitQueued e => WireWriter.Write(system, e, Write),
         WaitEnded e => WireWriter.Write(system, e, Write),
         LockTableSnapshot s => WireWriter.Write(system, s, Write),
+        LockEventBatch b => WireWriter.Write(system, b, Write),
         _ => throw NotMine(obj),
     };
 
@@ -159,13 +160,14 @@ public sealed partial class LockProtocolSerializer : SerializerWithStringManifes
                 WireManifests.LockOptions => reader.LockOptionsFields(0),
                 WireManifests.LockHolder => reader.LockHolderFields(0),
                 WireManifests.LockWaiter => reader.LockWaiterFields(0),
-                WireManifests.LockGranted => ReadLockGranted(reader),
-                WireManifests.LockReleased => ReadLockReleased(reader),
-                WireManifests.GrantGivenAway => ReadGrantGivenAway(reader),
-                WireManifests.OwnerGone => ReadOwnerGone(reader),
+                WireManifests.LockGranted => ReadLockGranted(reader, 0),
+                WireManifests.LockReleased => ReadLockReleased(reader, 0),
+                WireManifests.GrantGivenAway => ReadGrantGivenAway(reader, 0),
+                WireManifests.OwnerGone => ReadOwnerGone(reader, 0),
                 WireManifests.WaitQueued => ReadWaitQueued(reader, 0),
-                WireManifests.WaitEnded => ReadWaitEnded(reader),
+                WireManifests.WaitEnded => ReadWaitEnded(reader, 0),
                 WireManifests.LockTableSnapshot => ReadSnapshot(reader),
+                WireManifests.LockEventBatch => ReadEventBatch(reader),
                 _ => null,
             };
         }

@@ -62,6 +62,7 @@ internal static class WireManifests
     public const string WaitQueued = "EQ";
     public const string WaitEnded = "EE";
     public const string LockTableSnapshot = "S";
+    public const string LockEventBatch = "EB";
 
     /// <summary>Every type the serializer writes, with its manifest.</summary>
     public static FrozenDictionary<Type, string> ByType { get; } = new Dictionary<Type, string>
@@ -110,5 +111,6 @@ internal static class WireManifests
         [typeof(Table.Events.WaitQueued)] = WaitQueued,
         [typeof(Table.Events.WaitEnded)] = WaitEnded,
         [typeof(Table.Events.LockTableSnapshot)] = LockTableSnapshot,
+        [typeof(Table.Events.LockEventBatch)] = LockEventBatch,
     }.ToFrozenDictionary();
 }

@@ -182,6 +182,17 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
 
     private IEnumerable<Gen<object>> Events =>
     [
+        .. TableEvents,
+        Gen.Choose(0, 12).SelectMany(n => Gen.OneOf(TableEvents).ArrayOf(n))
+            .Select(events => (object)new LockEventBatch(events.Cast<LockTableEvent>().ToArray())),
+        from lastToken in Token
+        from holdings in Gen.Choose(0, 8).SelectMany(n => Held.ArrayOf(n))
+        from waits in Gen.Choose(0, 8).SelectMany(n => Queued.ArrayOf(n))
+        select (object)new LockTableSnapshot(lastToken, holdings, waits),
+    ];
+
+    private Gen<object>[] TableEvents =>
+    [
         from owner in Actor from keys in GrantKeys from token in Token from mode in Mode
         from permits in Gen.Choose(1, 9) from capacity in Gen.Choose(1, 9) from metadata in Value from label in Label
         select (object)new LockGranted(owner, keys, keys.Length > 1, token, mode, permits, capacity, metadata, label),
@@ -192,10 +203,6 @@ public sealed class MessageGen(IReadOnlyList<IActorRef> actors)
         Queued.Select(wait => (object)wait),
         from owner in Actor from key in Key from position in Gen.Choose(0, 1000) from reason in Gen.Elements(Enum.GetValues<WaitEndReason>())
         select (object)new WaitEnded(owner, key, position, reason),
-        from lastToken in Token
-        from holdings in Gen.Choose(0, 8).SelectMany(n => Held.ArrayOf(n))
-        from waits in Gen.Choose(0, 8).SelectMany(n => Queued.ArrayOf(n))
-        select (object)new LockTableSnapshot(lastToken, holdings, waits),
     ];
 
     private Gen<KeyStatus> Status =>

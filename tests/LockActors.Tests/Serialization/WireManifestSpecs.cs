@@ -133,6 +133,7 @@ public sealed class WireManifestSpecs(ITestOutputHelper output) : Akka.TestKit.X
         "ListLocks: After, KeyPrefix, PageSize",
         "LockAcquired: Grant",
         "LockBusy: Key, Owner, OwnerLabel",
+        "LockEventBatch: Events",
         "LockGrant: FencingToken, IsMulti, Key, Keys, Metadata, Mode, Owner, Permits",
         "LockGranted: Capacity, FencingToken, IsMulti, Keys, Label, Metadata, Mode, Owner, Permits",
         "LockHolder: FencingToken, Label, Mode, Owner, Permits",
