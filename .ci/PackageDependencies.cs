@@ -8,7 +8,7 @@ using System.Xml.Linq;
 // Every package and the dependencies it may declare, in every target framework group.
 var allowed = new Dictionary<string, string[]>
 {
-    ["LockActors"] = ["Akka", "Microsoft.Extensions.ObjectPool"],
+    ["LockActors"] = ["Akka", "Microsoft.Extensions.ObjectPool", "Google.Protobuf"],
     ["LockActors.Hosting"] = ["LockActors", "Akka.Hosting"],
     ["LockActors.Cluster"] = ["LockActors", "LockActors.Hosting", "Akka.Cluster.Hosting", "Akka.Persistence"],
     ["LockActors.AspNetCore"] = ["LockActors", "LockActors.Hosting"],

@@ -24,6 +24,9 @@ namespace LockActors.Hosting;
 /// give each further manager its own key with <c>WithLockManager&lt;TKey&gt;</c>; a second
 /// manager under the same key fails when the actor system starts. Register a client of each with
 /// <see cref="LockClientServiceCollectionExtensions.AddLockClient{TKey}"/>.</para>
+/// <para>Wire format: <c>WithLockManager</c> binds <see cref="LockActors.Serialization.LockProtocolSerializer"/>
+/// to every message of the protocol (see <see cref="LockActorsSerializationHostingExtensions.WithLockActorsSerialization"/>);
+/// bind it on every other node that talks to the manager too.</para>
 /// <para>Logging: the manager logs through Akka's logging (unknown messages, lost locks,
 /// failed asynchronous releases). To send Akka's log events to Microsoft.Extensions.Logging,
 /// and from there to Serilog or any other provider, use Akka.Hosting's logger-factory bridge;
@@ -193,6 +196,9 @@ public static class LockManagerHostingExtensions
         // The reference defaults become part of the system's configuration, below anything the
         // application sets, so the system's config shows every lockactors setting.
         builder.AddHocon(LockManagerSettings.DefaultConfig(), HoconAddMode.Append);
+
+        // Every message of the protocol crosses the wire in its own compact format.
+        builder.WithLockActorsSerialization();
 
         // An ActorStarter returns a Task that the host awaits, so the manager is registered
         // before the actor system counts as started.

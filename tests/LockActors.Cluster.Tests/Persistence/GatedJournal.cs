@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using LockActors.Cluster.Persistence;
+using LockActors.Table.Events;
 
 namespace LockActors.Cluster.Tests.Persistence;
 

@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.TestKit;
+using LockActors.Tests.Serialization;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -21,14 +23,19 @@ public abstract class LockSpecBase : Akka.TestKit.Xunit2.TestKit
 
     /// <summary>
     /// Every message between actors goes through Akka's serialization, as it would between nodes:
-    /// every request and reply of the protocol must survive the round trip.
+    /// every request and reply of the protocol must survive the round trip, in the package's own
+    /// wire format (bound here) and in Akka's default JSON one (<see cref="SpecWire"/>).
     /// </summary>
-    private const string Config = """
+    private const string SerializingConfig = """
         akka.loglevel = WARNING
         akka.actor.serialize-messages = on
         akka.actor.serialize-creators = off
         akka.suppress-json-serializer-warning = on
         """;
+
+    private static readonly Config Serializing = ConfigurationFactory.ParseString(SerializingConfig);
+
+    private static readonly Config NotSerializing = ConfigurationFactory.ParseString("akka.loglevel = WARNING");
 
     protected LockSpecBase(ITestOutputHelper output)
         : this(output, serializeMessages: true)
@@ -42,9 +49,16 @@ public abstract class LockSpecBase : Akka.TestKit.Xunit2.TestKit
     /// misbehave on purpose would arrive as well-behaved copies): they test the manager, not the wire.
     /// </param>
     protected LockSpecBase(ITestOutputHelper output, bool serializeMessages)
-        : base(serializeMessages ? Config : "akka.loglevel = WARNING", output)
+        : base(ConfigFor(serializeMessages), null, output)
     {
+        SerializesMessages = serializeMessages;
     }
+
+    /// <summary>Whether every message of this spec goes through serialization.</summary>
+    internal bool SerializesMessages { get; }
+
+    private static Config ConfigFor(bool serializeMessages) =>
+        serializeMessages ? Serializing.WithFallback(SpecWire.Binding) : NotSerializing;
 
     /// <summary>Starts a manager with default settings, changed by <paramref name="configure"/>.</summary>
     protected IActorRef NewManager(Func<LockManagerSettings, LockManagerSettings>? configure = null) =>

@@ -2,13 +2,15 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using LockActors.Tests.Serialization;
 using Xunit;
 
 namespace LockActors.Tests.Remote;
 
 /// <summary>
 /// Two actor systems in one process, connected by remoting on 127.0.0.1 (random ports): node A
-/// (the test kit's system) runs the lock manager, node B the client side.
+/// (the test kit's system) runs the lock manager, node B the client side. Both send the protocol in
+/// the package's wire format, or over Akka's default serializer when rerun so (<see cref="SpecWire"/>).
 /// </summary>
 [Collection(Collection)]
 public abstract class TwoNodeSpecBase : TestKit
@@ -27,9 +29,9 @@ public abstract class TwoNodeSpecBase : TestKit
         """);
 
     protected TwoNodeSpecBase()
-        : base(NodeConfig, "node-a")
+        : base(NodeConfig.WithFallback(SpecWire.Binding), "node-a")
     {
-        NodeB = ActorSystem.Create("node-b", NodeConfig);
+        NodeB = ActorSystem.Create("node-b", NodeConfig.WithFallback(SpecWire.Binding));
         Locks = Sys.ActorOf(LockManager.Props(), "locks");
         LocksFromB = ManagerSeenFrom(NodeB, Locks);
     }
