@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using LockActors.Hosting;
 
 namespace LockActors.Cluster.Hosting;
 
@@ -84,6 +85,10 @@ public static class ClusterLockManagerHostingExtensions
 
         // The reference defaults go below anything the application sets, as for a local manager.
         builder.AddHocon(LockManagerSettings.DefaultConfig(), HoconAddMode.Append);
+
+        // Requests, replies and the journal's events travel in the wire format: compact, and a
+        // key keeps its type through the journal (JSON would read an int key back as a long).
+        builder.WithLockActorsSerialization();
         var singleton = SingletonOptions(chosen.Role, chosen.ProxyIdentificationInterval, ClusterManagerProps.TerminationMessage(chosen));
         return builder.WithSingleton<TKey>(name, (system, _, _) => ClusterManagerProps.Of(system, name, chosen), singleton, createProxyToo: true);
     }
@@ -123,6 +128,9 @@ public static class ClusterLockManagerHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         CheckName(name);
         var checkedRole = ClusterLockManagerOptions.Default with { Role = role };
+
+        // The proxy's node reads and writes the same wire format as the manager's.
+        builder.WithLockActorsSerialization();
         return builder.WithSingletonProxy<TKey>(name, name,
             SingletonOptions(checkedRole.Role, identificationInterval: null));
     }
