@@ -53,6 +53,10 @@ internal sealed class ClientChaosRun
     private readonly ConcurrentDictionary<string, long> _outcomes = new();
     private readonly ConcurrentQueue<string> _samples = new();
     private long _neverEnded;
+
+    // Clients with an explicit owner one of whose calls ended unanswered (ManagerUnavailable): the
+    // manager may still have done it, so that owner may hold or wait for a key it asks for again.
+    private readonly ConcurrentDictionary<LockClient, byte> _unsettledOwners = new();
     private long _unexpected;
     private LockClient[] _clients = [];
     private IActorRef[] _heirs = [];
@@ -146,7 +150,7 @@ internal sealed class ClientChaosRun
         }
 
         var bound = (terms.Timeout is { } t && t > TimeSpan.Zero && roll >= 35 ? t : TimeSpan.Zero) + client.RequestTimeout + CallSlack;
-        var (ended, handle) = await Call(call, bound, roll < 35 ? "try-lock" : roll < 80 ? "await" : "await-all", ct);
+        var (ended, handle) = await Call(call, bound, roll < 35 ? "try-lock" : roll < 80 ? "await" : "await-all", ct, by: client);
         if (!ended || handle is null)
         {
             return;
@@ -167,14 +171,15 @@ internal sealed class ClientChaosRun
         var ending = end < 15 ? ChaosProtocol.GiveAwayAsync(handle, _heirs[rng.Next(_heirs.Length)], terms.Capacity)
             : end < 60 ? ChaosProtocol.ReleaseAsync(handle)
             : ChaosProtocol.DisposeAsync(handle).AsTask();
-        await Call(Nullable(ending), client.RequestTimeout + CallSlack, end < 15 ? "give-away" : end < 60 ? "release" : "dispose", default, section);
+        await Call(Nullable(ending), client.RequestTimeout + CallSlack, end < 15 ? "give-away" : end < 60 ? "release" : "dispose", default, section, client);
 
         // Disposal always ends a handle: after a release that timed out it is the retry.
-        await Call(Nullable(ChaosProtocol.DisposeAsync(handle).AsTask()), client.RequestTimeout + CallSlack, "final dispose", default, section);
+        await Call(Nullable(ChaosProtocol.DisposeAsync(handle).AsTask()), client.RequestTimeout + CallSlack, "final dispose", default, section, client);
     }
 
     /// <summary>Awaits <paramref name="call"/> for at most <paramref name="bound"/> and classifies how it ended.</summary>
-    private async Task<(bool Ended, T? Result)> Call<T>(Task<T> call, TimeSpan bound, string what, CancellationToken ct, ClientSection? section = null)
+    /// <param name="by">The client that made the call, when its owner's later requests depend on how it ended.</param>
+    private async Task<(bool Ended, T? Result)> Call<T>(Task<T> call, TimeSpan bound, string what, CancellationToken ct, ClientSection? section = null, LockClient? by = null)
     {
         if (await Task.WhenAny(call, Task.Delay(bound)) != call)
         {
@@ -196,10 +201,16 @@ internal sealed class ClientChaosRun
             OperationCanceledException => ct.IsCancellationRequested,
             LockTimeoutException => true, // a wait's own time-out
             LockRefusedException r => r.Cause is LockFailure.CapacityMismatch or LockFailure.ManagerRestarted or LockFailure.ManagerUnavailable
-                || (r.Cause is LockFailure.AlreadyOwner && what == "give-away"), // the live heir holds the key already
+                || (r.Cause is LockFailure.AlreadyOwner && what == "give-away") // the live heir holds the key already
+                || (r.Cause is LockFailure.SelfDeadlock && by is not null && _unsettledOwners.ContainsKey(by)),
             ReleaseException => section?.MayBeLost(_incarnations.Current) == true,
             _ => false,
         };
+        if (_mix.ExplicitOwners && by is not null && error is LockRefusedException { Cause: LockFailure.ManagerUnavailable })
+        {
+            _unsettledOwners.TryAdd(by, 0);
+        }
+
         Outcome($"{what}: {error.GetType().Name}");
         if (!expected)
         {
