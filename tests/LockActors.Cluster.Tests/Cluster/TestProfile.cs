@@ -1,5 +1,4 @@
 using Akka.Configuration;
-using Akka.Persistence.Sql;
 
 namespace LockActors.Cluster.Tests.Cluster;
 
@@ -57,24 +56,6 @@ internal static class TestProfile
             }
           }
           coordinated-shutdown.run-by-actor-system-terminate = off
-          persistence {
-            journal {
-              plugin = "akka.persistence.journal.sql"
-              sql {
-                connection-string = "Data Source={{journalFile}}"
-                provider-name = "SQLite.MS"
-                auto-initialize = true
-              }
-            }
-            snapshot-store {
-              plugin = "akka.persistence.snapshot-store.sql"
-              sql {
-                connection-string = "Data Source={{journalFile}}"
-                provider-name = "SQLite.MS"
-                auto-initialize = true
-              }
-            }
-          }
         }
-        """).WithFallback(SqlPersistence.DefaultConfiguration);
+        """).WithFallback(JournalFile.ConfigFor(journalFile));
 }

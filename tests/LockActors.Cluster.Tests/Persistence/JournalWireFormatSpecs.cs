@@ -1,8 +1,3 @@
-using Akka.Actor;
-using Akka.Configuration;
-using Akka.Persistence.Sql;
-using Akka.TestKit.Xunit2;
-using LockActors.Cluster.Persistence;
 using LockActors.Serialization;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -15,21 +10,8 @@ namespace LockActors.Cluster.Tests.Persistence;
 /// table's events and snapshots in it (not as JSON), and a manager restarted on them recovers its
 /// holders, waiters and tokens: actor references and keys written by one incarnation resolve in the next.
 /// </summary>
-public sealed class JournalWireFormatSpecs : TestKit
+public sealed class JournalWireFormatSpecs() : SqliteJournalTestKit(LockActorsSerialization.Configuration)
 {
-    private readonly string _file;
-
-    public JournalWireFormatSpecs()
-        : this(Path.Combine(Path.GetTempPath(), $"lockactors-wire-{Guid.NewGuid():N}.db"))
-    {
-    }
-
-    private JournalWireFormatSpecs(string file)
-        : base(BoundSqliteConfig(file))
-    {
-        _file = file;
-    }
-
     [Fact]
     public void Events_and_snapshots_are_stored_in_the_wire_format_and_recovered_from_it()
     {
@@ -68,24 +50,10 @@ public sealed class JournalWireFormatSpecs : TestKit
         Assert.True(waiter.ExpectMsg<LockAcquired>(Patience).Grant.FencingToken > grant.FencingToken);
     }
 
-    protected override void AfterAll()
-    {
-        base.AfterAll();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            File.Delete(_file);
-        }
-        catch (IOException)
-        {
-            // A temporary file left behind is harmless.
-        }
-    }
-
     /// <summary>The distinct serializer ids (in <paramref name="column"/>) of the rows of <paramref name="table"/>.</summary>
     private int[] SerializerIds(string table, string column)
     {
-        using var connection = new SqliteConnection($"Data Source={_file}");
+        using var connection = new SqliteConnection($"Data Source={JournalPath}");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT DISTINCT {column} FROM {table}";
@@ -97,38 +65,5 @@ public sealed class JournalWireFormatSpecs : TestKit
         }
 
         return [.. ids];
-    }
-
-    private static Config BoundSqliteConfig(string file) => ConfigurationFactory.ParseString($$"""
-        akka.loglevel = INFO
-        akka.persistence {
-          journal {
-            plugin = "akka.persistence.journal.sql"
-            sql {
-              connection-string = "Data Source={{file}}"
-              provider-name = "SQLite.MS"
-              auto-initialize = true
-            }
-          }
-          snapshot-store {
-            plugin = "akka.persistence.snapshot-store.sql"
-            sql {
-              connection-string = "Data Source={{file}}"
-              provider-name = "SQLite.MS"
-              auto-initialize = true
-            }
-          }
-        }
-        """)
-        .WithFallback(LockActorsSerialization.Configuration)
-        .WithFallback(SqlPersistence.DefaultConfiguration);
-
-    private IActorRef Start(PersistenceOptions options) => Sys.ActorOf(PersistentLockManager.Props(LockManagerSettings.Default, options));
-
-    private KeyStatus StatusOf(IActorRef manager, object key)
-    {
-        var probe = CreateTestProbe();
-        probe.Send(manager, new Inspect(key));
-        return probe.ExpectMsg<KeyStatus>(Patience);
     }
 }

@@ -1,8 +1,4 @@
-using Akka.Actor;
 using Akka.Configuration;
-using Akka.Persistence.Sql;
-using Akka.TestKit.Xunit2;
-using LockActors.Cluster.Persistence;
 using Xunit;
 using static LockActors.Cluster.Tests.Persistence.PersistenceTestConfig;
 
@@ -12,21 +8,8 @@ namespace LockActors.Cluster.Tests.Persistence;
 /// The persistent manager on a real journal: Akka.Persistence.Sql over a SQLite file, so events and
 /// snapshots go through serialization and the database's constraints.
 /// </summary>
-public sealed class SqliteJournalSpecs : TestKit
+public sealed class SqliteJournalSpecs() : SqliteJournalTestKit(Config.Empty)
 {
-    private readonly string _file;
-
-    public SqliteJournalSpecs()
-        : this(Path.Combine(Path.GetTempPath(), $"lockactors-journal-{Guid.NewGuid():N}.db"))
-    {
-    }
-
-    private SqliteJournalSpecs(string file)
-        : base(SqliteConfig(file))
-    {
-        _file = file;
-    }
-
     [Fact]
     public void A_manager_restarted_on_the_SQLite_file_keeps_holders_waiters_and_tokens()
     {
@@ -86,53 +69,5 @@ public sealed class SqliteJournalSpecs : TestKit
         Assert.Equal(grant.FencingToken, StatusOf(first, "ledger").FencingToken);
         var recovered = Start(options);
         Assert.Equal(winner.Ref, StatusOf(recovered, "ledger").Owner);
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
-        {
-            try
-            {
-                File.Delete(file);
-            }
-            catch (IOException)
-            {
-                // A temporary file left behind is harmless.
-            }
-        }
-    }
-
-    private static Config SqliteConfig(string file) => ConfigurationFactory.ParseString($$"""
-        akka.loglevel = INFO
-        akka.persistence {
-          journal {
-            plugin = "akka.persistence.journal.sql"
-            sql {
-              connection-string = "Data Source={{file}}"
-              provider-name = "SQLite.MS"
-              auto-initialize = true
-            }
-          }
-          snapshot-store {
-            plugin = "akka.persistence.snapshot-store.sql"
-            sql {
-              connection-string = "Data Source={{file}}"
-              provider-name = "SQLite.MS"
-              auto-initialize = true
-            }
-          }
-        }
-        """).WithFallback(SqlPersistence.DefaultConfiguration);
-
-    private IActorRef Start(PersistenceOptions options) => Sys.ActorOf(PersistentLockManager.Props(LockManagerSettings.Default, options));
-
-    private KeyStatus StatusOf(IActorRef manager, string key)
-    {
-        var probe = CreateTestProbe();
-        probe.Send(manager, new Inspect(key));
-        return probe.ExpectMsg<KeyStatus>(Patience);
     }
 }
