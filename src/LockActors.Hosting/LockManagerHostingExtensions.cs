@@ -181,17 +181,7 @@ public static class LockManagerHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(strategy);
-        if (name.Length == 0)
-        {
-            throw new ArgumentException("The lock manager's name must not be empty.", nameof(name));
-        }
-
-        if (!ActorPath.IsValidPathElement(name))
-        {
-            throw new ArgumentException(
-                $"The lock manager's name \"{name}\" is not a valid actor name (an actor name is one path element, not starting with '$').",
-                nameof(name));
-        }
+        LockManagerName.Check(name);
 
         // The reference defaults become part of the system's configuration, below anything the
         // application sets, so the system's config shows every lockactors setting.

@@ -80,7 +80,9 @@ public static class ClusterLockManagerHostingExtensions
         ClusterLockManagerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        CheckName(name);
+
+        // The proxy is named "{name}-proxy", so a name valid alone stays valid with it.
+        LockManagerName.Check(name);
         var chosen = options ?? ClusterLockManagerOptions.Default;
 
         // The reference defaults go below anything the application sets, as for a local manager.
@@ -126,7 +128,7 @@ public static class ClusterLockManagerHostingExtensions
         string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        CheckName(name);
+        LockManagerName.Check(name);
         var checkedRole = ClusterLockManagerOptions.Default with { Role = role };
 
         // The proxy's node reads and writes the same wire format as the manager's.
@@ -141,21 +143,4 @@ public static class ClusterLockManagerHostingExtensions
         SingletonIdentificationInterval = identificationInterval,
         TerminationMessage = terminationMessage,
     };
-
-    private static void CheckName(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (name.Length == 0)
-        {
-            throw new ArgumentException("The lock manager's name must not be empty.", nameof(name));
-        }
-
-        // The proxy is named "{name}-proxy", so a name valid alone must stay valid with it.
-        if (!ActorPath.IsValidPathElement(name))
-        {
-            throw new ArgumentException(
-                $"The lock manager's name \"{name}\" is not a valid actor name (an actor name is one path element, not starting with '$').",
-                nameof(name));
-        }
-    }
 }
