@@ -82,15 +82,7 @@ internal sealed class LockMetrics : IDisposable
     public void Dispose() => Tracked.TryRemove(this, out _);
 
     /// <summary>A lock was granted on <paramref name="keys"/> after <paramref name="waitedMs"/> in line (0 on arrival).</summary>
-    public void OnGranted(IReadOnlyList<object> keys, long waitedMs)
-    {
-        if (GrantCounter.Enabled)
-        {
-            GrantCounter.Add(1, Tags(keys));
-        }
-
-        RecordWait(keys, waitedMs, "granted");
-    }
+    public void OnGranted(IReadOnlyList<object> keys, long waitedMs) => OnWaitEnded(GrantCounter, keys, waitedMs, "granted");
 
     /// <summary>A try-lock of <paramref name="key"/> was answered busy.</summary>
     public void OnBusy(object key)
@@ -102,15 +94,7 @@ internal sealed class LockMetrics : IDisposable
     }
 
     /// <summary>A wait for <paramref name="keys"/> timed out after <paramref name="waitedMs"/> in line.</summary>
-    public void OnTimedOut(IReadOnlyList<object> keys, long waitedMs)
-    {
-        if (TimeoutCounter.Enabled)
-        {
-            TimeoutCounter.Add(1, Tags(keys));
-        }
-
-        RecordWait(keys, waitedMs, "timed_out");
-    }
+    public void OnTimedOut(IReadOnlyList<object> keys, long waitedMs) => OnWaitEnded(TimeoutCounter, keys, waitedMs, "timed_out");
 
     /// <summary>A request was refused for <paramref name="reason"/>.</summary>
     public void OnRefused(RefusalReason reason)
@@ -151,8 +135,15 @@ internal sealed class LockMetrics : IDisposable
     /// <summary>The time of a grant for the hold histogram: now, or 0 when nobody listens.</summary>
     public static long GrantTime() => HoldHistogram.Enabled ? Stopwatch.GetTimestamp() : 0;
 
-    private void RecordWait(IReadOnlyList<object> keys, long waitedMs, string outcome)
+    // A grant or a timeout: counted on its own counter, and its time in line on the wait histogram
+    // tagged with its outcome.
+    private void OnWaitEnded(Counter<long> counter, IReadOnlyList<object> keys, long waitedMs, string outcome)
     {
+        if (counter.Enabled)
+        {
+            counter.Add(1, Tags(keys));
+        }
+
         if (WaitHistogram.Enabled)
         {
             var tags = Tags(keys);
@@ -161,27 +152,13 @@ internal sealed class LockMetrics : IDisposable
         }
     }
 
-    private TagList Tags(object key)
-    {
-        var tags = new TagList { _managerTag };
-        if (_perKey)
-        {
-            tags.Add(LockDiagnostics.KeyTag, KeyText.Of(key));
-        }
+    // The key's text is computed only when keys are tagged.
+    private TagList Tags(object key) => _perKey ? WithKey(KeyText.Of(key)) : new TagList { _managerTag };
 
-        return tags;
-    }
+    private TagList Tags(IReadOnlyList<object> keys) =>
+        _perKey ? WithKey(keys.Count == 1 ? KeyText.Of(keys[0]) : KeyText.OfAll(keys)) : new TagList { _managerTag };
 
-    private TagList Tags(IReadOnlyList<object> keys)
-    {
-        var tags = new TagList { _managerTag };
-        if (_perKey)
-        {
-            tags.Add(LockDiagnostics.KeyTag, keys.Count == 1 ? KeyText.Of(keys[0]) : KeyText.OfAll(keys));
-        }
-
-        return tags;
-    }
+    private TagList WithKey(string keyText) => new() { _managerTag, { LockDiagnostics.KeyTag, keyText } };
 
     private static IEnumerable<Measurement<int>> Read(Func<ILockGaugeSource, int> count)
     {
