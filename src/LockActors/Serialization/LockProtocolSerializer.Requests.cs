@@ -38,30 +38,12 @@ public sealed partial class LockProtocolSerializer
     private static void Write(WireWriter w, Await m)
     {
         w.Value(1, m.Key);
-        w.Duration(2, m.Timeout);
-        w.Ref(3, m.Owner);
-        w.Options(4, m.Options);
+        WriteWaitFields(w, m.Timeout, m.Owner, m.Options);
     }
 
     private static Await ReadAwait(WireReader r)
     {
-        object? key = null;
-        TimeSpan? timeout = null;
-        IActorRef? owner = null;
-        LockOptions? options = null;
-        uint tag;
-        while ((tag = r.Next(0)) != 0)
-        {
-            switch (WireReader.Field(tag))
-            {
-                case 1: key = r.Value(tag); break;
-                case 2: timeout = r.Duration(tag); break;
-                case 3: owner = r.Ref(tag); break;
-                case 4: options = r.Options(tag); break;
-                default: r.Skip(); break;
-            }
-        }
-
+        var (key, timeout, owner, options) = ReadWaitFields(r, static (r, tag) => r.Value(tag));
         return new Await(key!, timeout) { Owner = owner, Options = options! };
     }
 
@@ -69,14 +51,27 @@ public sealed partial class LockProtocolSerializer
     private static void Write(WireWriter w, AwaitAll m)
     {
         w.Keys(1, m.Keys);
-        w.Duration(2, m.Timeout);
-        w.Ref(3, m.Owner);
-        w.Options(4, m.Options);
+        WriteWaitFields(w, m.Timeout, m.Owner, m.Options);
     }
 
     private static AwaitAll ReadAwaitAll(WireReader r)
     {
-        object[]? keys = null;
+        var (keys, timeout, owner, options) = ReadWaitFields(r, static (r, tag) => r.Keys(tag));
+        return new AwaitAll(keys!, timeout) { Owner = owner, Options = options! };
+    }
+
+    // The fields Await and AwaitAll share: all but the first, a key for one and a key list for the other.
+    private static void WriteWaitFields(WireWriter w, TimeSpan? timeout, IActorRef? owner, LockOptions? options)
+    {
+        w.Duration(2, timeout);
+        w.Ref(3, owner);
+        w.Options(4, options);
+    }
+
+    private static (T? First, TimeSpan? Timeout, IActorRef? Owner, LockOptions? Options) ReadWaitFields<T>(
+        WireReader r, Func<WireReader, uint, T> readFirst)
+    {
+        T? first = default;
         TimeSpan? timeout = null;
         IActorRef? owner = null;
         LockOptions? options = null;
@@ -85,7 +80,7 @@ public sealed partial class LockProtocolSerializer
         {
             switch (WireReader.Field(tag))
             {
-                case 1: keys = r.Keys(tag); break;
+                case 1: first = readFirst(r, tag); break;
                 case 2: timeout = r.Duration(tag); break;
                 case 3: owner = r.Ref(tag); break;
                 case 4: options = r.Options(tag); break;
@@ -93,7 +88,7 @@ public sealed partial class LockProtocolSerializer
             }
         }
 
-        return new AwaitAll(keys!, timeout) { Owner = owner, Options = options! };
+        return (first, timeout, owner, options);
     }
 
     // Release { 1 grant, 2 owner }
