@@ -162,9 +162,7 @@ internal sealed class WireWriter
     {
         if (grant is not null)
         {
-            StartGroup(field);
-            LockGrantFields(grant);
-            EndGroup(field);
+            Group(field, grant, static (w, g) => w.LockGrantFields(g));
         }
     }
 
@@ -174,27 +172,15 @@ internal sealed class WireWriter
     {
         if (options is not null)
         {
-            StartGroup(field);
-            LockOptionsFields(options);
-            EndGroup(field);
+            Group(field, options, static (w, o) => w.LockOptionsFields(o));
         }
     }
 
     /// <summary>One holder as a group (fields of <see cref="LockHolderFields"/>).</summary>
-    public void Holder(int field, LockHolder holder)
-    {
-        StartGroup(field);
-        LockHolderFields(holder);
-        EndGroup(field);
-    }
+    public void Holder(int field, LockHolder holder) => Group(field, holder, static (w, h) => w.LockHolderFields(h));
 
     /// <summary>One wait as a group (fields of <see cref="LockWaiterFields"/>).</summary>
-    public void Waiter(int field, LockWaiter waiter)
-    {
-        StartGroup(field);
-        LockWaiterFields(waiter);
-        EndGroup(field);
-    }
+    public void Waiter(int field, LockWaiter waiter) => Group(field, waiter, static (w, wait) => w.LockWaiterFields(wait));
 
     /// <summary>Any record as a group, its fields written by <paramref name="fields"/>.</summary>
     public void Group<T>(int field, T value, Action<WireWriter, T> fields)
