@@ -50,32 +50,16 @@ internal sealed class WireReader
     public void Skip() => _input.SkipLastField();
 
     /// <summary>A string field.</summary>
-    public string String(uint tag)
-    {
-        Expect(tag, WireFormat.WireType.LengthDelimited);
-        return _input.ReadString();
-    }
+    public string String(uint tag) => Checked(tag, WireFormat.WireType.LengthDelimited).ReadString();
 
     /// <summary>A signed 32-bit number field.</summary>
-    public int Int(uint tag)
-    {
-        Expect(tag, WireFormat.WireType.Varint);
-        return _input.ReadSInt32();
-    }
+    public int Int(uint tag) => Checked(tag, WireFormat.WireType.Varint).ReadSInt32();
 
     /// <summary>A signed 64-bit number field.</summary>
-    public long Long(uint tag)
-    {
-        Expect(tag, WireFormat.WireType.Varint);
-        return _input.ReadSInt64();
-    }
+    public long Long(uint tag) => Checked(tag, WireFormat.WireType.Varint).ReadSInt64();
 
     /// <summary>A flag field.</summary>
-    public bool Bool(uint tag)
-    {
-        Expect(tag, WireFormat.WireType.Varint);
-        return _input.ReadBool();
-    }
+    public bool Bool(uint tag) => Checked(tag, WireFormat.WireType.Varint).ReadBool();
 
     /// <summary>A time span field, written as ticks.</summary>
     public TimeSpan Duration(uint tag) => TimeSpan.FromTicks(Long(tag));
@@ -257,8 +241,7 @@ internal sealed class WireReader
 
     private Guid Guid(uint tag)
     {
-        Expect(tag, WireFormat.WireType.LengthDelimited);
-        var bytes = _input.ReadBytes();
+        var bytes = Checked(tag, WireFormat.WireType.LengthDelimited).ReadBytes();
         return bytes.Length == 16
             ? new Guid(bytes.Span)
             : throw new SerializationException($"A Guid key takes 16 bytes, got {bytes.Length}.");
@@ -275,15 +258,9 @@ internal sealed class WireReader
         {
             switch (Field(field))
             {
-                case 1:
-                    Expect(field, WireFormat.WireType.Varint);
-                    serializerId = _input.ReadInt32();
-                    break;
+                case 1: serializerId = Checked(field, WireFormat.WireType.Varint).ReadInt32(); break;
                 case 2: manifest = String(field); break;
-                case 3:
-                    Expect(field, WireFormat.WireType.LengthDelimited);
-                    bytes = _input.ReadBytes();
-                    break;
+                case 3: bytes = Checked(field, WireFormat.WireType.LengthDelimited).ReadBytes(); break;
                 default: Skip(); break;
             }
         }
@@ -294,6 +271,13 @@ internal sealed class WireReader
         }
 
         return _system.Serialization.Deserialize(bytes.ToByteArray(), id, manifest);
+    }
+
+    // The input, at the value of the field just read, once its wire type is checked.
+    private CodedInputStream Checked(uint tag, WireFormat.WireType type)
+    {
+        Expect(tag, type);
+        return _input;
     }
 
     private static void Expect(uint tag, WireFormat.WireType type)
