@@ -191,22 +191,5 @@ public sealed partial class LockProtocolSerializer
     }
 
     // Messages whose only field is a number, field 1, with its default.
-    private static int ReadNumberOnly(WireReader reader, int byDefault)
-    {
-        var value = byDefault;
-        uint tag;
-        while ((tag = reader.Next(0)) != 0)
-        {
-            if (WireReader.Field(tag) == 1)
-            {
-                value = reader.Int(tag);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return value;
-    }
+    private static int ReadNumberOnly(WireReader reader, int byDefault) => ReadOnlyField(reader, static (r, tag) => r.Int(tag), byDefault);
 }

@@ -132,24 +132,8 @@ public sealed partial class LockProtocolSerializer
     // Goodbye { 1 owner }
     private static void Write(WireWriter w, Goodbye m) => w.Ref(1, m.Owner);
 
-    private static Goodbye ReadGoodbye(WireReader r)
-    {
-        IActorRef? owner = null;
-        uint tag;
-        while ((tag = r.Next(0)) != 0)
-        {
-            if (WireReader.Field(tag) == 1)
-            {
-                owner = r.Ref(tag);
-            }
-            else
-            {
-                r.Skip();
-            }
-        }
-
-        return new Goodbye { Owner = owner };
-    }
+    private static Goodbye ReadGoodbye(WireReader r) =>
+        new() { Owner = ReadOnlyField<IActorRef?>(r, static (r, tag) => r.Ref(tag), null) };
 
     // GiveAway { 1 grant, 2 heir, 3 gift data, 4 owner }
     private static void Write(WireWriter w, GiveAway m)

@@ -185,15 +185,22 @@ public sealed partial class LockProtocolSerializer : SerializerWithStringManifes
         new($"{nameof(LockProtocolSerializer)} writes the messages of the lock manager's protocol only, not {o.GetType().FullName}.", nameof(o));
 
     // Messages whose only field is field 1.
-    private static object? ReadKeyOnly(WireReader reader)
+    private static object? ReadKeyOnly(WireReader reader) => ReadOnlyField(reader, static (r, tag) => r.Value(tag), null);
+
+    private static object[]? ReadKeysOnly(WireReader reader) => ReadOnlyField<object[]?>(reader, static (r, tag) => r.Keys(tag), null);
+
+    private static LockGrant? ReadGrantOnly(WireReader reader) => ReadOnlyField<LockGrant?>(reader, static (r, tag) => r.Grant(tag), null);
+
+    // Field 1 as read by `read`, or `absent` when the message leaves it out; other fields are skipped.
+    private static T ReadOnlyField<T>(WireReader reader, Func<WireReader, uint, T> read, T absent)
     {
-        object? value = null;
+        var value = absent;
         uint tag;
         while ((tag = reader.Next(0)) != 0)
         {
             if (WireReader.Field(tag) == 1)
             {
-                value = reader.Value(tag);
+                value = read(reader, tag);
             }
             else
             {
@@ -202,43 +209,5 @@ public sealed partial class LockProtocolSerializer : SerializerWithStringManifes
         }
 
         return value;
-    }
-
-    private static object[]? ReadKeysOnly(WireReader reader)
-    {
-        object[]? keys = null;
-        uint tag;
-        while ((tag = reader.Next(0)) != 0)
-        {
-            if (WireReader.Field(tag) == 1)
-            {
-                keys = reader.Keys(tag);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return keys;
-    }
-
-    private static LockGrant? ReadGrantOnly(WireReader reader)
-    {
-        LockGrant? grant = null;
-        uint tag;
-        while ((tag = reader.Next(0)) != 0)
-        {
-            if (WireReader.Field(tag) == 1)
-            {
-                grant = reader.Grant(tag);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return grant;
     }
 }
