@@ -28,11 +28,7 @@ namespace LockActors;
 /// </example>
 public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
 {
-    private const string ExpireTimerKey = "expire-waits";
     private const string IdleSweepTimerKey = "unwatch-idle-owners";
-
-    // The scheduler is not meant for far-away deadlines: wake at least this often and re-check.
-    private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LockTable _table;
@@ -131,24 +127,9 @@ public sealed class LockManager : UntypedActor, IWithTimers, ILockEffects
     // request is refused (see LockRequestHandler.HandleSafely).
     void ILockEffects.Watch(IActorRef actor) => Context.Watch(actor);
 
-    void ILockEffects.Unwatch(IActorRef actor)
-    {
-        // The owner is already gone from the table: an unwatch that throws changes nothing.
-        try
-        {
-            Context.Unwatch(actor);
-        }
-        catch (Exception e)
-        {
-            _log.Error("Could not unwatch {Owner}: {Failure}", LockRequestHandler.TextOf(actor), LockRequestHandler.Describe(e, out _));
-        }
-    }
+    void ILockEffects.Unwatch(IActorRef actor) => _handler.Unwatch(Context, actor);
 
-    void ILockEffects.WakeAt(long deadline)
-    {
-        var delay = Math.Clamp(deadline - NowRoundedDown, 0, MaxTimerDelayMs);
-        Timers.StartSingleTimer(ExpireTimerKey, LockRequestHandler.ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
-    }
+    void ILockEffects.WakeAt(long deadline) => LockRequestHandler.WakeAt(Timers, deadline, NowRoundedDown);
 
     void ILockEffects.ReportError(string message) => _log.Error("{LockError}", message);
 

@@ -269,6 +269,37 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
         }
     }
 
+    /// <summary>
+    /// Stops <paramref name="context"/> watching <paramref name="actor"/>. The owner is already gone
+    /// from the table, so an unwatch that throws changes nothing: it is logged.
+    /// </summary>
+    public void Unwatch(IActorContext context, IActorRef actor)
+    {
+        try
+        {
+            context.Unwatch(actor);
+        }
+        catch (Exception e)
+        {
+            _log.Error("Could not unwatch {Owner}: {Failure}", TextOf(actor), Describe(e, out _));
+        }
+    }
+
+    /// <summary>
+    /// Has <paramref name="timers"/> deliver an <see cref="ExpireTick"/> at <paramref name="deadline"/>
+    /// of the table's clock (<paramref name="now"/> is that clock's present), replacing the one asked
+    /// for before; at most an hour ahead, after which the table asks again.
+    /// </summary>
+    public static void WakeAt(ITimerScheduler timers, long deadline, long now)
+    {
+        var delay = Math.Clamp(deadline - now, 0, MaxTimerDelayMs);
+        timers.StartSingleTimer(ExpireTimerKey, ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
+    }
+
+    private const string ExpireTimerKey = "expire-waits";
+
+    private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
+
     /// <summary>An actor reference as text, even when its ToString throws.</summary>
     public static string TextOf(IActorRef? actor)
     {

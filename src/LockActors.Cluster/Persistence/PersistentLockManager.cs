@@ -33,12 +33,8 @@ namespace LockActors.Cluster.Persistence;
 /// </remarks>
 internal sealed partial class PersistentLockManager : UntypedPersistentActor, IWithTimers, ILockEffects, ILockEventSink
 {
-    private const string ExpireTimerKey = "expire-waits";
     private const string IdleSweepTimerKey = "unwatch-idle-owners";
     private const string ChildName = "lock-manager";
-
-    // The scheduler is not meant for far-away deadlines: wake at least this often and re-check.
-    private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PersistenceOptions _options;
@@ -353,23 +349,9 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     // request is refused (see LockRequestHandler.HandleSafely).
     void ILockEffects.Watch(IActorRef actor) => Context.Watch(actor);
 
-    void ILockEffects.Unwatch(IActorRef actor)
-    {
-        try
-        {
-            Context.Unwatch(actor);
-        }
-        catch (Exception e)
-        {
-            _log.Error("Could not unwatch {Owner}: {Failure}", LockRequestHandler.TextOf(actor), LockRequestHandler.Describe(e, out _));
-        }
-    }
+    void ILockEffects.Unwatch(IActorRef actor) => _handler.Unwatch(Context, actor);
 
-    void ILockEffects.WakeAt(long deadline)
-    {
-        var delay = Math.Clamp(deadline - DeadlineClock.NowRoundedDown(), 0, MaxTimerDelayMs);
-        Timers.StartSingleTimer(ExpireTimerKey, LockRequestHandler.ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
-    }
+    void ILockEffects.WakeAt(long deadline) => LockRequestHandler.WakeAt(Timers, deadline, DeadlineClock.NowRoundedDown());
 
     void ILockEffects.ReportError(string message) => _log.Error("{LockError}", message);
 
