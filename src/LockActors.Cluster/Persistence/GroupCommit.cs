@@ -7,7 +7,9 @@ namespace LockActors.Cluster.Persistence;
 /// <summary>
 /// The persistent manager's held-back work: events not yet handed to the journal and the replies
 /// that wait for them; and whether a write is in flight. At most one write is in flight; what is
-/// handled meanwhile becomes the next batch.
+/// handled meanwhile becomes the next batch. No write starts while a snapshot save or a deletion
+/// is in flight: a single-writer journal such as SQLite would make the write wait for the file's
+/// lock, and its driver retries a locked write only after a long pause.
 /// </summary>
 internal sealed class GroupCommit
 {
@@ -17,6 +19,12 @@ internal sealed class GroupCommit
 
     /// <summary>True while a write is in flight.</summary>
     public bool Writing { get; private set; }
+
+    /// <summary>The snapshot saves and deletions in flight.</summary>
+    public int SideWrites { get; private set; }
+
+    /// <summary>True when a write may start: none is in flight, nor any snapshot save or deletion.</summary>
+    public bool CanStartWrite => !Writing && SideWrites == 0;
 
     /// <summary>True when events wait to be written.</summary>
     public bool HasEvents => _events.Count > 0;
@@ -46,6 +54,17 @@ internal sealed class GroupCommit
         }
 
         return batch;
+    }
+
+    /// <summary>A snapshot save or a deletion was asked for.</summary>
+    public void SideWriteStarted() => SideWrites++;
+
+    /// <summary>A snapshot save or a deletion was answered (done or failed).</summary>
+    /// <returns>True when it was the last one in flight.</returns>
+    public bool SideWriteDone()
+    {
+        SideWrites = Math.Max(SideWrites - 1, 0);
+        return SideWrites == 0;
     }
 
     /// <summary>The write in flight is durable.</summary>

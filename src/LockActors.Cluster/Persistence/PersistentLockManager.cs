@@ -131,16 +131,20 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
         {
             case SaveSnapshotSuccess saved:
                 SnapshotSaved(saved.Metadata);
+                SideWriteDone();
                 return;
             case SaveSnapshotFailure failed:
                 _log.Warning("Lock manager {PersistenceId} could not save its snapshot at {SequenceNr}: {Failure}",
                     PersistenceId, failed.Metadata.SequenceNr, failed.Cause.Message);
                 StopIfHandedOver(failed.Metadata.SequenceNr);
+                SideWriteDone();
                 return;
             case DeleteMessagesFailure or DeleteSnapshotsFailure:
                 _log.Warning("Lock manager {PersistenceId} could not delete old events or snapshots: {Failure}", PersistenceId, message);
+                SideWriteDone();
                 return;
             case DeleteMessagesSuccess or DeleteSnapshotsSuccess:
+                SideWriteDone();
                 return;
             case HandOver:
                 _handingOver = true;
@@ -194,23 +198,29 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     }
 
     /// <summary>
-    /// After a message: starts a write of the events held back if none is in flight; with no event
-    /// to write and none in flight, sends the replies held back at once.
+    /// After a message: starts a write of the events held back if none is in flight (nor a snapshot
+    /// save or deletion); with no event to write and none in flight, sends the replies held back at once.
     /// </summary>
     private void WriteOrReply()
     {
-        if (_commit.Writing)
-        {
-            return;
-        }
-
-        if (_commit.HasEvents)
+        if (_commit.HasEvents && _commit.CanStartWrite)
         {
             StartWrite();
-            return;
         }
+        else if (!_commit.HasEvents && !_commit.Writing)
+        {
+            Deliver(_commit.TakeReplies());
+        }
+    }
 
-        Deliver(_commit.TakeReplies());
+    /// <summary>A snapshot save or deletion was answered: once none is left in flight, the held-back events are written.</summary>
+    private void SideWriteDone()
+    {
+        if (_commit.SideWriteDone() && !_failed)
+        {
+            WriteOrReply();
+            TryFinishHandOver();
+        }
     }
 
     private void StartWrite()
@@ -234,13 +244,7 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
             SaveSnapshotAt(snapshot, LastSequenceNr);
         }
 
-        if (_commit.HasEvents)
-        {
-            StartWrite();
-            return;
-        }
-
-        Deliver(_commit.TakeReplies());
+        WriteOrReply();
         TryFinishHandOver();
     }
 
@@ -263,16 +267,19 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     private void SaveSnapshotAt(LockTableSnapshot snapshot, long sequenceNr)
     {
         _snapshotSequenceNr = sequenceNr;
+        _commit.SideWriteStarted();
         SnapshotStore.Tell(new SaveSnapshot(new SnapshotMetadata(SnapshotterId, sequenceNr, DateTime.UtcNow), snapshot), Self);
     }
 
     private void SnapshotSaved(SnapshotMetadata metadata)
     {
         // Everything up to the snapshot is in it: older events and snapshots are no longer needed.
+        _commit.SideWriteStarted();
         DeleteMessages(metadata.SequenceNr);
         // A bound of 0 would delete every snapshot in some stores (the in-memory one reads it as no bound).
         if (metadata.SequenceNr > 1)
         {
+            _commit.SideWriteStarted();
             DeleteSnapshots(new SnapshotSelectionCriteria(metadata.SequenceNr - 1));
         }
 
