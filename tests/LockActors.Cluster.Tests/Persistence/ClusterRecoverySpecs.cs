@@ -11,6 +11,13 @@ namespace LockActors.Cluster.Tests.Persistence;
 public sealed class ClusterRecoverySpecs() : TestKit(ConfigurationFactory.ParseString("""
     akka.actor.provider = cluster
     akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+    # The ghost owner below never answers a heartbeat: the remote watch would report it terminated
+    # once this detector gives up (about 11 s by default), which a loaded machine can reach before
+    # the manager is stopped. Here it gives up long after the spec is over.
+    akka.remote.watch-failure-detector {
+      acceptable-heartbeat-pause = 10m
+      expected-response-after = 10m
+    }
     """).WithFallback(InMemory))
 {
     [Fact]
@@ -22,7 +29,8 @@ public sealed class ClusterRecoverySpecs() : TestKit(ConfigurationFactory.ParseS
         await cluster.JoinAsync(cluster.SelfAddress);
         await joined.Task.WaitAsync(Patience);
 
-        // An owner on a node that is not (or no longer) a member: its Terminated would never come.
+        // An owner on a node that is not (or no longer) a member: its Terminated does not come
+        // while this spec runs (see the failure detector above).
         var ghost = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef($"akka.tcp://gone@127.0.0.1:1/user/owner");
         var (member, waiter) = (CreateTestProbe(), CreateTestProbe());
         var options = Options();
