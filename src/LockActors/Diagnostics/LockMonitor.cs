@@ -54,7 +54,7 @@ internal sealed class LockMonitor
         if (LogsDebug)
         {
             _log!.Debug("Granted {LockKeys} to {Owner} ({LockLabel}) under fencing token {FencingToken} after {WaitedMs} ms in line",
-                KeyText.OfAll(grant.Keys), Text(grant.Owner), LabelText(label), grant.FencingToken, waitedMs);
+                KeyText.OfAll(grant.Keys), LockRequestHandler.TextOf(grant.Owner), LabelText(label), grant.FencingToken, waitedMs);
         }
     }
 
@@ -65,7 +65,7 @@ internal sealed class LockMonitor
         if (LogsDebug)
         {
             _log!.Debug("Busy: {LockKey} asked by {Requester} ({LockLabel}) is held by {Owner} ({OwnerLabel})",
-                KeyText.Of(busy.Key), Text(requester), LabelText(label), Text(busy.Owner), LabelText(busy.OwnerLabel));
+                KeyText.Of(busy.Key), LockRequestHandler.TextOf(requester), LabelText(label), LockRequestHandler.TextOf(busy.Owner), LabelText(busy.OwnerLabel));
         }
     }
 
@@ -77,7 +77,7 @@ internal sealed class LockMonitor
         if (_log is { IsInfoEnabled: true })
         {
             _log.Info("Wait for {LockKeys} by {Owner} ({LockLabel}) timed out after {WaitedMs} ms in line",
-                KeyText.OfAll(keys), Text(owner), LabelText(label), waitedMs);
+                KeyText.OfAll(keys), LockRequestHandler.TextOf(owner), LabelText(label), waitedMs);
         }
     }
 
@@ -91,16 +91,4 @@ internal sealed class LockMonitor
     }
 
     private static string LabelText(string? label) => label ?? "no label";
-
-    private static string Text(IActorRef? actor)
-    {
-        try
-        {
-            return actor?.ToString() ?? "nobody";
-        }
-        catch (Exception e)
-        {
-            return $"<{actor!.GetType().Name}: ToString threw {e.GetType().Name}>";
-        }
-    }
 }
