@@ -55,6 +55,9 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     // The sequence number of the last snapshot asked for; -1 before the first.
     private long _snapshotSequenceNr = -1;
 
+    // Snapshots up to this sequence number are deleted once the deletion of events in flight is answered; 0 for none.
+    private long _snapshotsToDeleteUpTo;
+
     /// <summary>Creates the manager. Use <see cref="Props"/> rather than calling this directly.</summary>
     /// <param name="settings">The lock manager's settings.</param>
     /// <param name="options">Where the table is kept.</param>
@@ -141,9 +144,11 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
                 return;
             case DeleteMessagesFailure or DeleteSnapshotsFailure:
                 _log.Warning("Lock manager {PersistenceId} could not delete old events or snapshots: {Failure}", PersistenceId, message);
+                DeleteOldSnapshotsAfter(message);
                 SideWriteDone();
                 return;
             case DeleteMessagesSuccess or DeleteSnapshotsSuccess:
+                DeleteOldSnapshotsAfter(message);
                 SideWriteDone();
                 return;
             case HandOver:
@@ -274,16 +279,26 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
     private void SnapshotSaved(SnapshotMetadata metadata)
     {
         // Everything up to the snapshot is in it: older events and snapshots are no longer needed.
+        // The snapshots go once the events are gone, not beside them: two deletions at once on a
+        // single-writer store (SQLite) make one wait for the other's lock, and its driver retries
+        // only after a long pause, while the journal writes wait for both.
         _commit.SideWriteStarted();
         DeleteMessages(metadata.SequenceNr);
+        _snapshotsToDeleteUpTo = metadata.SequenceNr - 1;
+        StopIfHandedOver(metadata.SequenceNr);
+    }
+
+    /// <summary>After the deletion of old events was answered, deletes the snapshots older than the last one saved.</summary>
+    private void DeleteOldSnapshotsAfter(object answer)
+    {
         // A bound of 0 would delete every snapshot in some stores (the in-memory one reads it as no bound).
-        if (metadata.SequenceNr > 1)
+        if (answer is DeleteMessagesSuccess or DeleteMessagesFailure && _snapshotsToDeleteUpTo > 0)
         {
             _commit.SideWriteStarted();
-            DeleteSnapshots(new SnapshotSelectionCriteria(metadata.SequenceNr - 1));
+            DeleteSnapshots(new SnapshotSelectionCriteria(_snapshotsToDeleteUpTo));
         }
 
-        StopIfHandedOver(metadata.SequenceNr);
+        _snapshotsToDeleteUpTo = 0;
     }
 
     /// <summary>Once handing over and nothing is left to write: saves a final snapshot, and stops when it is saved.</summary>
