@@ -83,8 +83,10 @@ public sealed record ClusterLockManagerOptions
 
     /// <summary>
     /// How many events the manager writes between two snapshots of its table (a snapshot is also
-    /// taken at a hand-over). Default 1000; must be at least 1. Fewer events between snapshots
-    /// mean a faster recovery and more snapshot writes.
+    /// taken at a hand-over). Default 10,000; must be at least 1. Fewer events between snapshots
+    /// mean a faster recovery and more snapshot writes; journal writes wait while a snapshot is
+    /// saved and the events and snapshots before it are deleted, and a snapshot's size grows with
+    /// the keys in use.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public int SnapshotEvery

@@ -8,7 +8,7 @@ namespace LockActors.Cluster.Persistence;
 internal sealed record PersistenceOptions(string PersistenceId, string? JournalPluginId, string? SnapshotPluginId, int SnapshotEvery)
 {
     /// <summary>The default of <see cref="SnapshotEvery"/>.</summary>
-    public const int DefaultSnapshotEvery = 1000;
+    public const int DefaultSnapshotEvery = 10_000;
 
     /// <summary>The first back-off of the supervisor of <see cref="PersistentLockManager.SupervisedProps"/> after the manager stopped.</summary>
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
