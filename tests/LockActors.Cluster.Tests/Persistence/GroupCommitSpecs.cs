@@ -1,4 +1,3 @@
-using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using LockActors.Cluster.Persistence;
 using Xunit;
@@ -7,13 +6,7 @@ using static LockActors.Cluster.Tests.Persistence.PersistenceTestConfig;
 namespace LockActors.Cluster.Tests.Persistence;
 
 /// <summary>One write in flight; everything handled meanwhile goes to the journal as the next write, and no reply before its write.</summary>
-public sealed class GroupCommitSpecs() : TestKit(ConfigurationFactory.ParseString("""
-    akka.persistence.journal.plugin = "akka.persistence.journal.gated"
-    akka.persistence.journal.gated {
-      class = "LockActors.Cluster.Tests.Persistence.GatedJournal, LockActors.Cluster.Tests"
-      plugin-dispatcher = "akka.actor.default-dispatcher"
-    }
-    """).WithFallback(InMemory), $"group-commit-{Guid.NewGuid():N}")
+public sealed class GroupCommitSpecs() : TestKit(WithPlugins(typeof(GatedJournal)), $"group-commit-{Guid.NewGuid():N}")
 {
     [Fact]
     public async Task Requests_that_arrive_during_a_write_are_written_together_and_answered_after_it()

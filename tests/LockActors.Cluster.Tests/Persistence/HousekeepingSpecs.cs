@@ -1,4 +1,3 @@
-using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using LockActors.Cluster.Persistence;
 using Xunit;
@@ -10,18 +9,8 @@ namespace LockActors.Cluster.Tests.Persistence;
 /// After a snapshot, the old events and then the old snapshots are deleted, one store operation at
 /// a time: journal writes wait for a deletion, and the snapshots' deletion waits for the events'.
 /// </summary>
-public sealed class HousekeepingSpecs() : TestKit(ConfigurationFactory.ParseString("""
-    akka.persistence.journal.plugin = "akka.persistence.journal.held"
-    akka.persistence.journal.held {
-      class = "LockActors.Cluster.Tests.Persistence.HeldDeletionJournal, LockActors.Cluster.Tests"
-      plugin-dispatcher = "akka.actor.default-dispatcher"
-    }
-    akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.recording"
-    akka.persistence.snapshot-store.recording {
-      class = "LockActors.Cluster.Tests.Persistence.RecordingSnapshotStore, LockActors.Cluster.Tests"
-      plugin-dispatcher = "akka.actor.default-dispatcher"
-    }
-    """).WithFallback(InMemory), $"housekeeping-{Guid.NewGuid():N}")
+public sealed class HousekeepingSpecs() : TestKit(
+    WithPlugins(typeof(HeldDeletionJournal), typeof(RecordingSnapshotStore)), $"housekeeping-{Guid.NewGuid():N}")
 {
     [Fact]
     public async Task Old_snapshots_are_deleted_after_the_old_events_and_writes_wait_for_both()

@@ -20,6 +20,30 @@ internal static class PersistenceTestConfig
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """);
 
+    /// <summary>
+    /// <see cref="InMemory"/> with a test double as the journal plugin, and as the snapshot store
+    /// plugin when <paramref name="snapshotStore"/> is given: each runs on the default dispatcher.
+    /// </summary>
+    public static Config WithPlugins(Type journal, Type? snapshotStore = null)
+    {
+        var hocon = Plugin("journal", journal);
+        if (snapshotStore is not null)
+        {
+            hocon += Plugin("snapshot-store", snapshotStore);
+        }
+
+        return ConfigurationFactory.ParseString(hocon).WithFallback(InMemory);
+
+        static string Plugin(string kind, Type type) => $$"""
+            akka.persistence.{{kind}}.plugin = "akka.persistence.{{kind}}.{{type.Name}}"
+            akka.persistence.{{kind}}.{{type.Name}} {
+              class = "{{type.FullName}}, {{type.Assembly.GetName().Name}}"
+              plugin-dispatcher = "akka.actor.default-dispatcher"
+            }
+
+            """;
+    }
+
     /// <summary>Options for a persistence id of its own, with a short back-off.</summary>
     public static PersistenceOptions Options(int snapshotEvery = 1000) =>
         new($"locks-{Guid.NewGuid():N}", null, null, snapshotEvery)
