@@ -175,11 +175,17 @@ internal static class ClusterScenarios
               persistence {
                 journal {
                   plugin = "akka.persistence.journal.sql"
-                  sql { connection-string = "Data Source={{journal}}", provider-name = "SQLite.MS", auto-initialize = true }
+                  sql {
+                    connection-string = "Data Source={{journal}}", provider-name = "SQLite.MS", auto-initialize = true
+                    use-clone-connection = false
+                  }
                 }
                 snapshot-store {
                   plugin = "akka.persistence.snapshot-store.sql"
-                  sql { connection-string = "Data Source={{journal}}", provider-name = "SQLite.MS", auto-initialize = true }
+                  sql {
+                    connection-string = "Data Source={{journal}}", provider-name = "SQLite.MS", auto-initialize = true
+                    use-clone-connection = false
+                  }
                 }
               }
             }

@@ -116,11 +116,17 @@ public sealed class SampleNode : IAsyncDisposable
           persistence {
             journal {
               plugin = "akka.persistence.journal.sql"
-              sql { connection-string = "Data Source={{journalFile}}", provider-name = "SQLite.MS", auto-initialize = true }
+              sql {
+                connection-string = "Data Source={{journalFile}}", provider-name = "SQLite.MS", auto-initialize = true
+                use-clone-connection = false
+              }
             }
             snapshot-store {
               plugin = "akka.persistence.snapshot-store.sql"
-              sql { connection-string = "Data Source={{journalFile}}", provider-name = "SQLite.MS", auto-initialize = true }
+              sql {
+                connection-string = "Data Source={{journalFile}}", provider-name = "SQLite.MS", auto-initialize = true
+                use-clone-connection = false
+              }
             }
           }
         }

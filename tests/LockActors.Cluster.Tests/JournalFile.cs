@@ -28,6 +28,7 @@ internal sealed class JournalFile : IDisposable
               connection-string = "Data Source={{path}}"
               provider-name = "SQLite.MS"
               auto-initialize = true
+              use-clone-connection = false
             }
           }
           snapshot-store {
@@ -36,6 +37,7 @@ internal sealed class JournalFile : IDisposable
               connection-string = "Data Source={{path}}"
               provider-name = "SQLite.MS"
               auto-initialize = true
+              use-clone-connection = false
             }
           }
         }
