@@ -94,13 +94,13 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
         switch (message)
         {
             case TryLock m:
-                if (OwnerOf(m.Owner, m, sender) is { } tryOwner && HasOptions(m, sender)) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m.Options, priority: 0));
+                if (OwnerOf(m.Owner, m, sender) is { } tryOwner && HasOptions(m.Options, m, sender)) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m.Options, priority: 0));
                 break;
             case Await m:
-                if (OwnerOf(m.Owner, m, sender) is { } awaitOwner && HasOptions(m, sender)) _table.Await(awaitOwner, sender, m.Key, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
+                if (OwnerOf(m.Owner, m, sender) is { } awaitOwner && HasOptions(m.Options, m, sender)) _table.Await(awaitOwner, sender, m.Key, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
                 break;
             case AwaitAll m:
-                if (OwnerOf(m.Owner, m, sender) is { } allOwner && HasOptions(m, sender)) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
+                if (OwnerOf(m.Owner, m, sender) is { } allOwner && HasOptions(m.Options, m, sender)) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
                 break;
             case Release m:
                 if (OwnerOf(m.Owner, m, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);
@@ -223,13 +223,12 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
     }
 
     /// <summary>False (and refused) when a lock request carries null options, as a hand-made or deserialized one can.</summary>
-    private bool HasOptions(ILockTermsRequest request, IActorRef sender)
-    {
-        if (request.Options is not null)
-        {
-            return true;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool HasOptions(LockOptions? options, ILockTermsRequest request, IActorRef sender) =>
+        options is not null || RefuseWithoutOptions(request, sender);
 
+    private bool RefuseWithoutOptions(ILockTermsRequest request, IActorRef sender)
+    {
         effects.Send(sender, new LockRefused(null, RefusalReason.InvalidRequest, $"{request.GetType().Name} was sent with null options."));
         return false;
     }

@@ -226,8 +226,11 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
 
     protected override void TellInternal(object message, IActorRef sender)
     {
+        // The answers of a lock's life first, then what else may reach an owner.
         switch (message)
         {
+            case LockAcquired or LockActors.Released or LockBusy:
+                break;
             case LockLost:
                 Volatile.Write(ref _tainted, true);
                 _handle?.MarkLost();
