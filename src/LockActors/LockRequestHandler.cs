@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Event;
 using LockActors.Diagnostics;
@@ -93,28 +94,28 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
         switch (message)
         {
             case TryLock m:
-                if (OwnerOf(m, sender) is { } tryOwner && HasOptions(m, sender)) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m.Options) with { Priority = 0 });
+                if (OwnerOf(m.Owner, m, sender) is { } tryOwner && HasOptions(m.Options, m, sender)) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m.Options, priority: 0));
                 break;
             case Await m:
-                if (OwnerOf(m, sender) is { } awaitOwner && HasOptions(m, sender)) _table.Await(awaitOwner, sender, m.Key, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
+                if (OwnerOf(m.Owner, m, sender) is { } awaitOwner && HasOptions(m.Options, m, sender)) _table.Await(awaitOwner, sender, m.Key, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
                 break;
             case AwaitAll m:
-                if (OwnerOf(m, sender) is { } allOwner && HasOptions(m, sender)) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
+                if (OwnerOf(m.Owner, m, sender) is { } allOwner && HasOptions(m.Options, m, sender)) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
                 break;
             case Release m:
-                if (OwnerOf(m, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);
+                if (OwnerOf(m.Owner, m, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);
                 break;
             case ReleaseKeys m:
-                if (OwnerOf(m, sender) is { } keysReleaser && SentByOwner(m, keysReleaser, sender)) _table.ReleaseKeys(keysReleaser, sender, m.Keys);
+                if (OwnerOf(m.Owner, m, sender) is { } keysReleaser && SentByOwner(m, keysReleaser, sender)) _table.ReleaseKeys(keysReleaser, sender, m.Keys);
                 break;
             case GiveAway m:
-                if (OwnerOf(m, sender) is { } giver) _table.GiveAway(giver, sender, m.Grant, m.Heir, m.GiftData);
+                if (OwnerOf(m.Owner, m, sender) is { } giver) _table.GiveAway(giver, sender, m.Grant, m.Heir, m.GiftData);
                 break;
             case Goodbye m:
-                if (OwnerOf(m, sender) is { } leaver && SentByOwner(m, leaver, sender)) _table.Goodbye(leaver, sender);
+                if (OwnerOf(m.Owner, m, sender) is { } leaver && SentByOwner(m, leaver, sender)) _table.Goodbye(leaver, sender);
                 break;
             case CancelAwait m:
-                if (OwnerOf(m, sender) is { } canceller)
+                if (OwnerOf(m.Owner, m, sender) is { } canceller)
                 {
                     // Another sender may withdraw only the waits it requested itself (their reply-to).
                     _table.CancelAwait(canceller, sender, m.Keys, onlyRequestedBy: canceller.Equals(sender) ? null : sender);
@@ -171,6 +172,15 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
         }
     }
 
+    /// <summary>
+    /// The owner a request is made for: <paramref name="named"/> (the request's <c>Owner</c>), else
+    /// its sender; null (and refused or logged) when there is neither. The common cases are checked
+    /// here, inlined into each case of <see cref="Handle"/>; the rest in <see cref="OwnerOf(IOwnedLockRequest, IActorRef)"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private IActorRef? OwnerOf(IActorRef? named, IOwnedLockRequest request, IActorRef sender) =>
+        named is null && !sender.IsNobody() ? sender : OwnerOf(request, sender);
+
     /// <summary>The owner a request is made for: its <c>Owner</c>, else its sender; null (and logged) when there is neither.</summary>
     private IActorRef? OwnerOf(IOwnedLockRequest request, IActorRef sender)
     {
@@ -213,13 +223,12 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
     }
 
     /// <summary>False (and refused) when a lock request carries null options, as a hand-made or deserialized one can.</summary>
-    private bool HasOptions(ILockTermsRequest request, IActorRef sender)
-    {
-        if (request.Options is not null)
-        {
-            return true;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool HasOptions(LockOptions? options, ILockTermsRequest request, IActorRef sender) =>
+        options is not null || RefuseWithoutOptions(request, sender);
 
+    private bool RefuseWithoutOptions(ILockTermsRequest request, IActorRef sender)
+    {
         effects.Send(sender, new LockRefused(null, RefusalReason.InvalidRequest, $"{request.GetType().Name} was sent with null options."));
         return false;
     }
@@ -234,7 +243,16 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
 
         if (to is not null && !to.IsNobody())
         {
-            Tell(to, message, _self);
+            // As Tell does, written out here: every reply passes through this method.
+            try
+            {
+                to.Tell(message, _self);
+            }
+            catch (Exception e)
+            {
+                LogTellFailure(to, message, e);
+            }
+
             return;
         }
 
@@ -265,9 +283,12 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
         }
         catch (Exception e)
         {
-            _log.Error("Could not send {Message} to {Recipient}: {Failure}", message.GetType().Name, TextOf(to), Describe(e, out _));
+            LogTellFailure(to, message, e);
         }
     }
+
+    private void LogTellFailure(IActorRef to, object message, Exception e) =>
+        _log.Error("Could not send {Message} to {Recipient}: {Failure}", message.GetType().Name, TextOf(to), Describe(e, out _));
 
     /// <summary>
     /// Stops <paramref name="context"/> watching <paramref name="actor"/>. The owner is already gone

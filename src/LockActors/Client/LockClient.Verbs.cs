@@ -19,17 +19,22 @@ public sealed partial class LockClient
     /// <exception cref="ArgumentException">The options can never be granted (e.g. permits above the capacity), naming the value.</exception>
     /// <exception cref="LockRefusedException">Refused: the key is in use with another capacity, this async flow already holds it (<see cref="LockFailure.SelfDeadlock"/>), or the manager restarted, stopped or did not answer.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public Task<LockHandle?> TryLockAsync(object key, LockOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<LockHandle?> TryLockAsync(object key, LockOptions? options = null, CancellationToken cancellationToken = default) =>
+        options is null && key is not null && HeldInFlow.IsEmpty
+            ? Acquire(new TryLock(key) { Owner = Owner, Options = LockOptions.Exclusive }, RequestKind.TryLock, cancellationToken) // the default terms need no check
+            : TryLockChecked(key, options ?? LockOptions.Exclusive, cancellationToken);
+
+    /// <summary><see cref="TryLockAsync"/> once its request is checked.</summary>
+    private Task<LockHandle?> TryLockChecked(object? key, LockOptions options, CancellationToken cancellationToken)
     {
-        options ??= LockOptions.Exclusive;
         if (CheckOne(key, options, nameof(TryLockAsync)) is { } error)
         {
             return Task.FromException<LockHandle?>(error);
         }
 
         return WaitsFor(options)
-            ? Acquire(new Await(key) { Owner = Owner, Options = options }, RequestKind.TryAwait, cancellationToken)
-            : Acquire(new TryLock(key) { Owner = Owner, Options = options }, RequestKind.TryLock, cancellationToken);
+            ? Acquire(new Await(key!) { Owner = Owner, Options = options }, RequestKind.TryAwait, cancellationToken)
+            : Acquire(new TryLock(key!) { Owner = Owner, Options = options }, RequestKind.TryLock, cancellationToken);
     }
 
     /// <summary>

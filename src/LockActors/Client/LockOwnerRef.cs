@@ -158,6 +158,14 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
             }
         }
 
+        if (_client.ManagerGoneReason is { } gone)
+        {
+            // The manager ended before this request was announced, so the client's sweep of its
+            // requests in flight may have missed it (see LockClient.OnManagerGone): nothing to send.
+            FailWithoutManager(number, gone);
+            return number;
+        }
+
         if (timed)
         {
             TimeoutAllowanceMs = wait > TimeSpan.Zero ? (long)Math.Ceiling(wait.TotalMilliseconds) : 0;
@@ -165,12 +173,6 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
         }
 
         _client.Manager.Tell(request, this);
-        if (_client.ManagerGoneReason is { } gone)
-        {
-            // The manager ended before or while this was sent (see LockClient.OnManagerGone).
-            FailWithoutManager(number, gone);
-        }
-
         return number;
     }
 
@@ -224,8 +226,11 @@ internal sealed partial class LockOwnerRef : TempActorRef, IDisposable
 
     protected override void TellInternal(object message, IActorRef sender)
     {
+        // The answers of a lock's life first, then what else may reach an owner.
         switch (message)
         {
+            case LockAcquired or LockActors.Released or LockBusy:
+                break;
             case LockLost:
                 Volatile.Write(ref _tainted, true);
                 _handle?.MarkLost();

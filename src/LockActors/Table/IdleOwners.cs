@@ -7,6 +7,9 @@ namespace LockActors.Table;
 /// </summary>
 internal sealed class IdleOwners(LockManagerSettings settings, ILockEffects effects)
 {
+    // How many idle owners are kept at most.
+    private readonly int _limit = settings.MaxIdleOwnersWatched;
+
     // The idle owners, oldest first.
     private IntrusiveList<IdleOwner, IdleOwner.InList> _owners;
 
@@ -20,7 +23,7 @@ internal sealed class IdleOwners(LockManagerSettings settings, ILockEffects effe
     public int Count { get; private set; }
 
     /// <summary>False when the settings keep no idle owner: an owner is unwatched as soon as it is idle.</summary>
-    public bool Enabled => settings.MaxIdleOwnersWatched > 0 && settings.IdleOwnerWatchTime > TimeSpan.Zero;
+    public bool Enabled { get; } = settings.MaxIdleOwnersWatched > 0 && settings.IdleOwnerWatchTime > TimeSpan.Zero;
 
     /// <summary>True while a sweep is asked for.</summary>
     public bool Sweeping => _sweeping;
@@ -49,7 +52,7 @@ internal sealed class IdleOwners(LockManagerSettings settings, ILockEffects effe
             effects.StartIdleSweep();
         }
 
-        return Count > settings.MaxIdleOwnersWatched ? _owners.First!.Party : null;
+        return Count > _limit ? _owners.First!.Party : null;
     }
 
     /// <summary>Takes an idle owner out (it holds or waits again, or is dropped).</summary>

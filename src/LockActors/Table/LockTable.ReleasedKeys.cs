@@ -32,17 +32,27 @@ internal sealed partial class LockTable
     }
 
     /// <summary>
-    /// The entry of a key named in a release: looked up by the key's hash code; when that finds
-    /// nothing or the key's own code throws, searched for among the owner's holdings by the very key
-    /// object (O(the owner's holdings), on that path only). So a key whose hash code changed or
-    /// started throwing while it was locked is still released, and the fault is reported.
+    /// The entry of a key named in a release: the owner's newest holding when it is of this very
+    /// key object under the same hash code (as the release of the latest grant is), else looked up
+    /// by the key's hash code; when that finds nothing or the key's own code throws, searched for
+    /// among the owner's holdings by the very key object (O(the owner's holdings), on that path
+    /// only). So a key whose hash code changed or started throwing while it was locked is still
+    /// released, and the fault is reported.
     /// </summary>
     private KeyEntry? EntryOfReleasedKey(Party? party, object key)
     {
         Exception? failure = null;
         try
         {
-            if (_keys.TryGetValue(FiledKey.Of(key), out var entry))
+            var filed = FiledKey.Of(key);
+            if (party?.Held.First?.Entry is { } newest && ReferenceEquals(newest.Key, key) && newest.Hash == filed.Hash)
+            {
+                // The owner's newest holding, named by the very key object it was filed under and
+                // with the same hash code: the entry the lookup would find, without the lookup.
+                return newest;
+            }
+
+            if (_keys.TryGetValue(filed, out var entry))
             {
                 return entry;
             }

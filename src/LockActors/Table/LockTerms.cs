@@ -14,8 +14,11 @@ internal readonly record struct LockTerms(LockMode Mode, int Permits, int Capaci
     public static readonly LockTerms Default = new(LockMode.Exclusive, 1, 1, 0);
 
     /// <summary>The terms of a request's options.</summary>
-    public static LockTerms Of(LockOptions options) =>
-        new(options.Mode, options.Permits, options.Capacity, options.Priority, options.Label);
+    public static LockTerms Of(LockOptions options) => Of(options, options.Priority);
+
+    /// <summary>The terms of a request's options at the given priority (a try-lock's is always 0).</summary>
+    public static LockTerms Of(LockOptions options, int priority) =>
+        new(options.Mode, options.Permits, options.Capacity, priority, options.Label);
 
     /// <summary>Why these terms can never be granted, or null when they are valid.</summary>
     public string? Problem() => RequestRules.TermsProblem(Mode, Permits, Capacity) ?? LabelRules.Problem(Label);
