@@ -142,13 +142,13 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
                 StopIfHandedOver(failed.Metadata.SequenceNr);
                 SideWriteDone();
                 return;
-            case DeleteMessagesFailure or DeleteSnapshotsFailure:
-                _log.Warning("Lock manager {PersistenceId} could not delete old events or snapshots: {Failure}", PersistenceId, message);
-                DeleteOldSnapshotsAfter(message);
+            case DeleteMessagesSuccess or DeleteMessagesFailure:
+                WarnIfDeletionFailed(message);
+                DeleteOldSnapshots();
                 SideWriteDone();
                 return;
-            case DeleteMessagesSuccess or DeleteSnapshotsSuccess:
-                DeleteOldSnapshotsAfter(message);
+            case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:
+                WarnIfDeletionFailed(message);
                 SideWriteDone();
                 return;
             case HandOver:
@@ -288,17 +288,24 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
         StopIfHandedOver(metadata.SequenceNr);
     }
 
-    /// <summary>After the deletion of old events was answered, deletes the snapshots older than the last one saved.</summary>
-    private void DeleteOldSnapshotsAfter(object answer)
+    /// <summary>Once the deletion of old events is answered: deletes the snapshots older than the last one saved.</summary>
+    private void DeleteOldSnapshots()
     {
         // A bound of 0 would delete every snapshot in some stores (the in-memory one reads it as no bound).
-        if (answer is DeleteMessagesSuccess or DeleteMessagesFailure && _snapshotsToDeleteUpTo > 0)
+        if (_snapshotsToDeleteUpTo > 0)
         {
             _commit.SideWriteStarted();
             DeleteSnapshots(new SnapshotSelectionCriteria(_snapshotsToDeleteUpTo));
+            _snapshotsToDeleteUpTo = 0;
         }
+    }
 
-        _snapshotsToDeleteUpTo = 0;
+    private void WarnIfDeletionFailed(object answer)
+    {
+        if (answer is DeleteMessagesFailure or DeleteSnapshotsFailure)
+        {
+            _log.Warning("Lock manager {PersistenceId} could not delete old events or snapshots: {Failure}", PersistenceId, answer);
+        }
     }
 
     /// <summary>Once handing over and nothing is left to write: saves a final snapshot, and stops when it is saved.</summary>
@@ -379,19 +386,4 @@ internal sealed partial class PersistentLockManager : UntypedPersistentActor, IW
 
     void ILockEffects.StartIdleSweep() =>
         Timers.StartPeriodicTimer(IdleSweepTimerKey, LockRequestHandler.IdleSweepTick.Instance, _idleSweepPeriod);
-
-    /// <summary>
-    /// Tells the manager to hand over: it finishes its writes, answers what they answer, saves a
-    /// snapshot and stops (and so does the supervisor of <see cref="SupervisedProps"/>). Requests
-    /// that arrive meanwhile are not handled. The termination message of a cluster singleton.
-    /// </summary>
-    public sealed class HandOver
-    {
-        /// <summary>The message.</summary>
-        public static readonly HandOver Instance = new();
-
-        private HandOver()
-        {
-        }
-    }
 }
