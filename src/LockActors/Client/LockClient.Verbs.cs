@@ -24,7 +24,7 @@ public sealed partial class LockClient
             ? Acquire(new TryLock(key) { Owner = Owner, Options = LockOptions.Exclusive }, RequestKind.TryLock, cancellationToken) // the default terms need no check
             : TryLockChecked(key, options ?? LockOptions.Exclusive, cancellationToken);
 
-    /// <summary><see cref="TryLockAsync"/> once its request is checked.</summary>
+    /// <summary><see cref="TryLockAsync"/> in full: checks the key, the terms and the flow's holdings, then sends a wait when the options give time to wait, else one attempt.</summary>
     private Task<LockHandle?> TryLockChecked(object? key, LockOptions options, CancellationToken cancellationToken)
     {
         if (CheckOne(key, options, nameof(TryLockAsync)) is { } error)
