@@ -61,7 +61,7 @@ internal sealed partial class TableScenarios
             {
                 for (var i = 0; i < keys; i++)
                 {
-                    waitTable.Await(waiterRefs[i], null, $"wkey-{i % 1000}", null, now: 0);
+                    waitTable.Await(waiterRefs[i], null, $"wkey-{i % 1000}", null, arrived: 0);
                 }
 
                 return waitTable;

@@ -31,7 +31,7 @@ internal sealed partial class TableScenarios
             var sw = Stopwatch.StartNew();
             for (var i = 0; i < waiters; i++)
             {
-                table.Await(waiterRefs[i], waiterRefs[i], "g-key", timeout, now: i / 100);
+                table.Await(waiterRefs[i], waiterRefs[i], "g-key", timeout, arrived: i / 100);
             }
 
             var queued = sw.Elapsed.TotalMilliseconds;
@@ -92,7 +92,7 @@ internal sealed partial class TableScenarios
 
                     if (withWaiters)
                     {
-                        table.AwaitAll(heirRefs[i], null, keys[i], Timeout.InfiniteTimeSpan, now: 0);
+                        table.AwaitAll(heirRefs[i], null, keys[i], Timeout.InfiniteTimeSpan, arrived: 0);
                     }
                 }
 

@@ -27,9 +27,6 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
     // which is not free on every reply.
     private readonly IActorRef _self = self;
 
-    /// <summary>The clock deadlines are set from: rounded up, so a deadline is never early (see <see cref="DeadlineClock"/>).</summary>
-    private static long NowRoundedUp => DeadlineClock.NowRoundedUp();
-
     /// <summary>The clock deadlines are checked against: rounded down, so a wait times out only once its deadline has passed.</summary>
     private static long NowRoundedDown => DeadlineClock.NowRoundedDown();
 
@@ -97,10 +94,10 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
                 if (OwnerOf(m.Owner, m, sender) is { } tryOwner && HasOptions(m.Options, m, sender)) _table.TryLock(tryOwner, sender, m.Key, LockTerms.Of(m.Options, priority: 0));
                 break;
             case Await m:
-                if (OwnerOf(m.Owner, m, sender) is { } awaitOwner && HasOptions(m.Options, m, sender)) _table.Await(awaitOwner, sender, m.Key, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
+                if (OwnerOf(m.Owner, m, sender) is { } awaitOwner && HasOptions(m.Options, m, sender)) _table.Await(awaitOwner, sender, m.Key, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), RequestTime.FromClock);
                 break;
             case AwaitAll m:
-                if (OwnerOf(m.Owner, m, sender) is { } allOwner && HasOptions(m.Options, m, sender)) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), NowRoundedUp);
+                if (OwnerOf(m.Owner, m, sender) is { } allOwner && HasOptions(m.Options, m, sender)) _table.AwaitAll(allOwner, sender, m.Keys, m.Timeout ?? m.Options.Timeout, LockTerms.Of(m.Options), RequestTime.FromClock);
                 break;
             case Release m:
                 if (OwnerOf(m.Owner, m, sender) is { } releaser) _table.Release(releaser, sender, m.Grant);

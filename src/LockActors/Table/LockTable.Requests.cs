@@ -68,11 +68,11 @@ internal sealed partial class LockTable
     }
 
     /// <summary><see cref="LockActors.Await"/> of an ordinary exclusive lock.</summary>
-    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, long now) =>
-        Await(owner, replyTo, key, timeout, LockTerms.Default, now);
+    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, RequestTime arrived) =>
+        Await(owner, replyTo, key, timeout, LockTerms.Default, arrived);
 
     /// <summary><see cref="LockActors.Await"/>: take the key, or wait in line for it.</summary>
-    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, LockTerms terms, long now)
+    public void Await(IActorRef owner, IActorRef? replyTo, object? key, TimeSpan? timeout, LockTerms terms, RequestTime arrived)
     {
         if (key is null)
         {
@@ -99,6 +99,7 @@ internal sealed partial class LockTable
             return;
         }
 
+        var now = arrived.Read();
         var deadline = Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
         if (deadline <= now)
         {
@@ -120,11 +121,11 @@ internal sealed partial class LockTable
     }
 
     /// <summary><see cref="LockActors.AwaitAll"/> of ordinary exclusive locks.</summary>
-    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, long now) =>
-        AwaitAll(owner, replyTo, keys, timeout, LockTerms.Default, now);
+    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, RequestTime arrived) =>
+        AwaitAll(owner, replyTo, keys, timeout, LockTerms.Default, arrived);
 
     /// <summary><see cref="LockActors.AwaitAll"/>: take all the keys at once, or wait in line for all of them.</summary>
-    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, LockTerms terms, long now)
+    public void AwaitAll(IActorRef owner, IActorRef? replyTo, IReadOnlyList<object>? keys, TimeSpan? timeout, LockTerms terms, RequestTime arrived)
     {
         if (!ValidKeyList(replyTo, keys, nameof(LockActors.AwaitAll))
             || !ValidTerms(replyTo, terms, nameof(LockActors.AwaitAll), keys![0], keys))
@@ -157,6 +158,8 @@ internal sealed partial class LockTable
             grantableNow &= entry is null || CanGrantNow(entry, terms);
         }
 
+        // Granted at once, the request needs no time; else its deadline is set from its arrival.
+        var now = grantableNow ? 0 : arrived.Read();
         var deadline = grantableNow ? now : Deadline(timeout ?? _settings.DefaultAwaitTimeout, now);
         if (!grantableNow && deadline <= now)
         {

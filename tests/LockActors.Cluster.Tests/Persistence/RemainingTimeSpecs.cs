@@ -73,7 +73,7 @@ public sealed class RemainingTimeSpecs
         var live = new LockTable(LockManagerSettings.Default, new GrantCollector()) { Anchor = new DeadlineAnchor(1_000, T0) };
         live.RecordEventsTo(log);
         live.TryLock(_holder, _holder, "report");
-        live.Await(_waiter, _waiter, "report", timeout, now: 1_000);
+        live.Await(_waiter, _waiter, "report", timeout, arrived: 1_000);
         return log.Events;
     }
 }
