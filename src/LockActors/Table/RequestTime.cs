@@ -5,9 +5,8 @@ namespace LockActors.Table;
 /// the request needs it (it is queued or timed out at once), or given (a table driven by a test).
 /// </summary>
 /// <remarks>
-/// A wait granted at once needs no time, and reading the clock costs about as much as the rest of
-/// such a grant. Read later in the same message, the time is still not before the request arrived,
-/// so a deadline set from it is never early.
+/// A wait granted at once needs no time, so such a request reads no clock. Read later in the same
+/// message, the time is still not before the request arrived, so a deadline set from it is never early.
 /// </remarks>
 internal readonly struct RequestTime
 {
