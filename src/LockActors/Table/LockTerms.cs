@@ -21,9 +21,5 @@ internal readonly record struct LockTerms(LockMode Mode, int Permits, int Capaci
         new(options.Mode, options.Permits, options.Capacity, priority, options.Label);
 
     /// <summary>Why these terms can never be granted, or null when they are valid.</summary>
-    /// <remarks>An unlabelled lock of one permit of a key of capacity one, nearly every request, is valid in any mode that is a <see cref="LockMode"/>: answered without the full checks.</remarks>
-    public string? Problem() =>
-        Permits == 1 && Capacity == 1 && Label is null && Mode is LockMode.Exclusive or LockMode.Shared
-            ? null
-            : RequestRules.TermsProblem(Mode, Permits, Capacity) ?? LabelRules.Problem(Label);
+    public string? Problem() => RequestRules.TermsProblem(Mode, Permits, Capacity) ?? LabelRules.Problem(Label);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LockActors.Validation;
 
 /// <summary>
@@ -61,8 +63,17 @@ internal static class RequestRules
     }
 
     /// <summary>Why a mode, permit count and capacity can never be granted together, or null.</summary>
-    /// <remarks>Values deserialized from another node skip <see cref="LockOptions"/>' own range checks, so the ranges are checked again.</remarks>
-    public static string? TermsProblem(LockMode mode, int permits, int capacity)
+    /// <remarks>
+    /// Values deserialized from another node skip <see cref="LockOptions"/>' own range checks, so the
+    /// ranges are checked again. One permit of a key of capacity one, nearly every request, is valid
+    /// in either mode: that is answered inline, without the full checks.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static string? TermsProblem(LockMode mode, int permits, int capacity) =>
+        permits == 1 && capacity == 1 && mode is LockMode.Exclusive or LockMode.Shared ? null : RangeProblem(mode, permits, capacity);
+
+    /// <summary>The full checks of <see cref="TermsProblem"/>.</summary>
+    private static string? RangeProblem(LockMode mode, int permits, int capacity)
     {
         if (mode is not (LockMode.Exclusive or LockMode.Shared))
         {
