@@ -20,6 +20,11 @@ namespace LockActors;
 /// <param name="stopIdleSweep">Stops the actor's timer for <see cref="IdleSweepTick"/>.</param>
 internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, ILoggingAdapter log, IActorRef self, LockMetrics metrics, Action stopIdleSweep)
 {
+    private const string ExpireTimerKey = "expire-waits";
+
+    // The scheduler is not meant for far-away deadlines: wake at least this often and re-check.
+    private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
+
     private readonly LockTable _table = table;
     private readonly ILoggingAdapter _log = log;
 
@@ -313,10 +318,6 @@ internal sealed class LockRequestHandler(LockTable table, ILockEffects effects, 
         var delay = Math.Clamp(deadline - now, 0, MaxTimerDelayMs);
         timers.StartSingleTimer(ExpireTimerKey, ExpireTick.Instance, TimeSpan.FromMilliseconds(delay));
     }
-
-    private const string ExpireTimerKey = "expire-waits";
-
-    private static readonly long MaxTimerDelayMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
 
     /// <summary>An actor reference as text, even when its ToString throws.</summary>
     public static string TextOf(IActorRef? actor)
